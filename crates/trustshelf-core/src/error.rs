@@ -1,0 +1,147 @@
+//! Typed errors of the core. Each area has its own enum; they roll up into [`Error`].
+//! At the IPC/JSON boundary an error serialises as `{kind, message}` so a UI can act on the kind.
+
+use std::path::PathBuf;
+
+/// The result type of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a file could not be (fully) extracted. Stored in the catalog as the file's status reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum ExtractError {
+    /// The file's content is not of the format its name or header claims (e.g. a ".pdf" that is HTML).
+    #[error("not a valid {0} file")]
+    NotValid(String),
+    /// The file ends early or its cross-reference table is broken beyond repair.
+    #[error("truncated or damaged file: {0}")]
+    Damaged(String),
+    /// The PDF is encrypted and the empty password does not open it.
+    #[error("password required")]
+    PasswordRequired,
+    /// The parser crashed (panic, stack overflow, abort) on this file.
+    #[error("parser crash: {0}")]
+    ParserCrash(String),
+    /// Extraction took longer than the per-file time limit.
+    #[error("timeout after {0} s")]
+    Timeout(u64),
+    /// The file is larger than the size limit, or extraction exceeded the memory limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// The file opened but holds no extractable text (likely scanned images).
+    #[error("no text, likely scanned")]
+    NoText,
+    /// The file could not be read from disk.
+    #[error("unreadable: {0}")]
+    Unreadable(String),
+}
+
+/// Errors of the whole core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A filesystem operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, e.g. "reading /path/to/file".
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The SQLite catalog failed.
+    #[error("catalog: {0}")]
+    Catalog(#[from] rusqlite::Error),
+    /// A catalog migration failed.
+    #[error("catalog migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// The tantivy index failed.
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A sidecar `.meta.toml` is invalid.
+    #[error("invalid sidecar {path}: {message}")]
+    Sidecar {
+        /// The sidecar file.
+        path: PathBuf,
+        /// What is wrong, naming the field.
+        message: String,
+    },
+    /// The library folder does not exist or is not a folder.
+    #[error("library folder not found: {0}")]
+    LibraryNotFound(PathBuf),
+    /// No library folder has been indexed into this data directory yet.
+    #[error("no library indexed yet; run `trustshelf index FOLDER` first")]
+    NoLibrary,
+    /// Another process holds the library's write lock.
+    #[error("library in use by another TrustShelf process ({0})")]
+    LibraryInUse(PathBuf),
+    /// A document id or path does not name a catalogued document.
+    #[error("no such document: {0}")]
+    DocumentNotFound(String),
+    /// A page number is outside the document.
+    #[error("page {page} is outside document {document} (1..={pages})")]
+    PageOutOfRange {
+        /// The document.
+        document: String,
+        /// The page asked for.
+        page: u32,
+        /// How many pages the document has.
+        pages: u32,
+    },
+    /// A bookmark id does not exist.
+    #[error("no such bookmark: {0}")]
+    BookmarkNotFound(i64),
+    /// A binder id or name does not exist.
+    #[error("no such binder: {0}")]
+    BinderNotFound(String),
+    /// A binder with this name already exists.
+    #[error("a binder named {0:?} already exists")]
+    BinderExists(String),
+    /// A user-supplied value is invalid (empty name, bad page, …).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Building or reading an evidence package failed.
+    #[error("evidence package: {0}")]
+    Package(String),
+    /// The extraction worker could not be started.
+    #[error("extraction worker: {0}")]
+    Worker(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+
+    /// A short stable machine-readable kind, e.g. `"document_not_found"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::Catalog(_) => "catalog",
+            Error::Migration(_) => "migration",
+            Error::Index(_) => "index",
+            Error::Sidecar { .. } => "sidecar",
+            Error::LibraryNotFound(_) => "library_not_found",
+            Error::NoLibrary => "no_library",
+            Error::LibraryInUse(_) => "library_in_use",
+            Error::DocumentNotFound(_) => "document_not_found",
+            Error::PageOutOfRange { .. } => "page_out_of_range",
+            Error::BookmarkNotFound(_) => "bookmark_not_found",
+            Error::BinderNotFound(_) => "binder_not_found",
+            Error::BinderExists(_) => "binder_exists",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Package(_) => "package",
+            Error::Worker(_) => "worker",
+        }
+    }
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Error", 2)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
+    }
+}

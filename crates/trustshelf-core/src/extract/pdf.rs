@@ -1,0 +1,184 @@
+//! PDF text per page: pdf-extract first, each page guarded; lopdf's extractor as the fallback for
+//! pages that fail and for documents whose pdf-extract text is garbled. Encrypted files are tried with
+//! the empty password.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use lopdf::Document;
+
+use super::{Extraction, Page};
+use crate::error::ExtractError;
+use crate::text::{looks_garbled, tidy};
+
+pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    if bytes.is_empty() {
+        return Err(ExtractError::NotValid("PDF (empty file)".into()));
+    }
+    if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Err(ExtractError::NotValid("PDF (no %PDF header)".into()));
+    }
+    let mut doc = match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(lopdf::Error::Decryption(_))) => return Err(ExtractError::PasswordRequired),
+        Ok(Err(e)) => return Err(classify_load_error(&e.to_string())),
+        Err(panic) => return Err(ExtractError::ParserCrash(panic_message(&panic))),
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(ExtractError::PasswordRequired);
+    }
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(ExtractError::Damaged("the PDF has no pages".into()));
+    }
+    let numbers: Vec<u32> = page_ids.keys().copied().collect();
+
+    let mut primary: Vec<Result<String, String>> = numbers.iter().map(|&n| pdf_extract_page(&doc, n)).collect();
+    let primary_text: String = primary.iter().filter_map(|r| r.as_ref().ok()).map(String::as_str).collect::<Vec<_>>().join("\n");
+    let all_failed = primary.iter().all(Result::is_err);
+    let mut extractor = "pdf-extract";
+    if all_failed || looks_garbled(&primary_text) || primary_text.trim().is_empty() {
+        let fallback: Vec<Result<String, String>> = numbers.iter().map(|&n| lopdf_page(&doc, n)).collect();
+        let fallback_text: String = fallback.iter().filter_map(|r| r.as_ref().ok()).map(String::as_str).collect::<Vec<_>>().join("\n");
+        let better = fallback.iter().filter(|r| r.is_ok()).count() > primary.iter().filter(|r| r.is_ok()).count()
+            || (!looks_garbled(&fallback_text) && fallback_text.trim().len() * 2 > primary_text.trim().len());
+        if better && !fallback_text.trim().is_empty() {
+            primary = fallback;
+            extractor = "lopdf";
+        }
+    } else {
+        // Fill single failed pages from lopdf.
+        for (i, r) in primary.iter_mut().enumerate() {
+            if r.is_err() {
+                if let Ok(t) = lopdf_page(&doc, numbers[i]) {
+                    *r = Ok(t);
+                }
+            }
+        }
+    }
+
+    let mut pages = Vec::with_capacity(numbers.len());
+    let mut failed_pages = Vec::new();
+    for (i, r) in primary.into_iter().enumerate() {
+        let number = i as u32 + 1;
+        let text = match r {
+            Ok(t) => tidy(&t),
+            Err(reason) => {
+                failed_pages.push((number, reason));
+                String::new()
+            }
+        };
+        pages.push(Page { number, label: format!("p. {number}"), text });
+    }
+    let (title, file_date) = info(&doc);
+    Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })
+}
+
+fn classify_load_error(msg: &str) -> ExtractError {
+    let lower = msg.to_ascii_lowercase();
+    if lower.contains("decrypt") || lower.contains("password") || lower.contains("encrypt") {
+        ExtractError::PasswordRequired
+    } else {
+        ExtractError::Damaged(msg.to_string())
+    }
+}
+
+fn pdf_extract_page(doc: &Document, number: u32) -> Result<String, String> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut s = String::new();
+        {
+            let mut out = pdf_extract::PlainTextOutput::new(&mut s);
+            pdf_extract::output_doc_page(doc, &mut out, number).map_err(|e| e.to_string())?;
+        }
+        Ok::<_, String>(s)
+    }));
+    match result {
+        Ok(r) => r,
+        Err(panic) => Err(format!("pdf-extract panicked: {}", panic_message(&panic))),
+    }
+}
+
+fn lopdf_page(doc: &Document, number: u32) -> Result<String, String> {
+    match catch_unwind(AssertUnwindSafe(|| doc.extract_text(&[number]))) {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(format!("lopdf panicked: {}", panic_message(&panic))),
+    }
+}
+
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".into()
+    }
+}
+
+fn info(doc: &Document) -> (Option<String>, Option<String>) {
+    let dict = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| match o {
+            lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok(),
+            lopdf::Object::Dictionary(d) => Some(d),
+            _ => None,
+        });
+    let Some(dict) = dict else { return (None, None) };
+    let text = |key: &[u8]| {
+        dict.get(key)
+            .ok()
+            .and_then(|o| lopdf::decode_text_string(o).ok())
+            .map(|s| s.trim().trim_matches('\0').to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let title = text(b"Title").filter(|t| is_meaningful_title(t));
+    let date = text(b"CreationDate").and_then(|d| pdf_date(&d));
+    (title, date)
+}
+
+/// Rejects PDF titles that are file names or tool boilerplate ("Microsoft Word - x.docx", "untitled").
+fn is_meaningful_title(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    t.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && !lower.starts_with("microsoft word")
+        && !lower.ends_with(".doc")
+        && !lower.ends_with(".docx")
+        && !lower.ends_with(".pdf")
+        && !lower.ends_with(".indd")
+        && lower != "untitled"
+        && lower != "title"
+        && !lower.starts_with("untitled")
+}
+
+/// "D:20120806..." → "2012-08-06".
+fn pdf_date(d: &str) -> Option<String> {
+    let digits: String = d.trim_start_matches("D:").chars().take(8).collect();
+    if digits.len() == 8 && digits.chars().all(|c| c.is_ascii_digit()) {
+        let (y, m, day) = (&digits[..4], &digits[4..6], &digits[6..8]);
+        let (mi, di): (u32, u32) = (m.parse().ok()?, day.parse().ok()?);
+        if (1..=12).contains(&mi) && (1..=31).contains(&di) && y > "1980" {
+            return Some(format!("{y}-{m}-{day}"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_pdf_and_empty() {
+        assert!(matches!(extract(b""), Err(ExtractError::NotValid(_))));
+        assert!(matches!(extract(b"<html>hi</html>"), Err(ExtractError::NotValid(_))));
+        assert!(matches!(extract(b"%PDF-1.4\n1 0 obj"), Err(ExtractError::Damaged(_))));
+    }
+
+    #[test]
+    fn parses_pdf_dates() {
+        assert_eq!(pdf_date("D:20120806103000-04'00'"), Some("2012-08-06".into()));
+        assert_eq!(pdf_date("garbage"), None);
+    }
+}
