@@ -3,7 +3,9 @@
 
 pub mod error;
 pub mod extract;
+pub mod metadata;
 pub mod text;
 pub mod vocab;
+pub mod worker;
 
 pub use error::{Error, ExtractError, Result};

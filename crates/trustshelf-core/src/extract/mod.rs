@@ -274,3 +274,8 @@ mod tests {
         assert_eq!(parts.concat(), text);
     }
 }
+
+/// The message of a caught panic.
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    pdf::panic_message(panic)
+}
