@@ -1,11 +1,15 @@
 //! TrustShelf core: the offline library engine for trust documents.
 #![warn(missing_docs)]
 
+pub mod bookmarks;
 pub mod catalog;
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod ingest;
 pub mod metadata;
+pub mod query;
+pub mod search;
 pub mod text;
 pub mod vocab;
 pub mod worker;

@@ -1,0 +1,610 @@
+//! Search: a parsed query run against the page index, hits grouped per document (best pages first,
+//! each with a snippet and highlight ranges), facet counts for category / region / standard over the
+//! documents that match, filters, paging and sorting.
+//!
+//! Facets are counted at document level: the query's matching pages are collected as document ids
+//! from a single-valued fast field in the same pass as the top pages, then counted against the
+//! in-memory [`DocTable`] (measured in ../shared/SEARCH-FLOOR.md as the cheapest design).
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term};
+
+use crate::catalog::{Document, Status};
+use crate::error::Result;
+use crate::extract::Format;
+use crate::index::{analyzer, date_days, Fields, PageIndex, ANALYZER_EN, ANALYZER_IDS, ANALYZER_PLAIN};
+use crate::query::{parse, Clause, ParsedQuery};
+use crate::vocab::vocabulary;
+
+/// How to order documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (title order when browsing).
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+    /// Alphabetical by title.
+    Title,
+}
+
+/// A search as the UI or CLI asks for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query text (see [`crate::query`]).
+    pub query: String,
+    /// Category filters (OR within, AND across fields).
+    pub categories: Vec<String>,
+    /// Region filters.
+    pub regions: Vec<String>,
+    /// Standard filters.
+    pub standards: Vec<String>,
+    /// Order of documents.
+    pub sort: Sort,
+    /// Documents to skip (paging).
+    pub offset: usize,
+    /// Documents to return.
+    pub limit: usize,
+    /// Best pages to return per document.
+    pub pages_per_document: usize,
+    /// Treat the last word as a prefix too (search-as-you-type).
+    pub as_you_type: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest { query: String::new(), categories: vec![], regions: vec![], standards: vec![], sort: Sort::Relevance, offset: 0, limit: 20, pages_per_document: 3, as_you_type: false }
+    }
+}
+
+/// One matching page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageHit {
+    /// 1-based page number (0: the document has no text; it matched by title).
+    pub page: u32,
+    /// Relevance score of this page.
+    pub score: f32,
+    /// A passage of the page around the best match.
+    pub snippet: String,
+    /// Highlighted ranges in `snippet`, as `[start, end)` offsets in Unicode characters.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One matching document with its best pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentHit {
+    /// Catalog id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Path relative to the library folder.
+    pub path: String,
+    /// Format.
+    pub format: Format,
+    /// Extraction status.
+    pub status: Status,
+    /// Category id.
+    pub category: Option<String>,
+    /// Region codes.
+    pub regions: Vec<String>,
+    /// Standards.
+    pub standards: Vec<String>,
+    /// Document date (end of coverage, else published), `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Document score (0 when browsing).
+    pub score: f32,
+    /// How many of its pages match.
+    pub matching_pages: u32,
+    /// The best pages, best first.
+    pub pages: Vec<PageHit>,
+}
+
+/// A facet value and how many matching documents carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The value (category id, region code, standard name).
+    pub value: String,
+    /// Matching documents with this value.
+    pub count: usize,
+}
+
+/// Facet counts for the current query and filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By category.
+    pub category: Vec<FacetCount>,
+    /// By region.
+    pub region: Vec<FacetCount>,
+    /// By standard.
+    pub standard: Vec<FacetCount>,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as given.
+    pub query: String,
+    /// Matching documents in all.
+    pub total_documents: usize,
+    /// Matching pages in all.
+    pub total_pages: usize,
+    /// The requested page of documents.
+    pub documents: Vec<DocumentHit>,
+    /// Facet counts over all matching documents.
+    pub facets: Facets,
+    /// True when no page matched exactly and similar spellings were searched instead.
+    pub fuzzy: bool,
+    /// Things the user may want to know (unknown filter values, …).
+    pub notices: Vec<String>,
+}
+
+/// What search needs to know of every document, held in memory.
+#[derive(Debug, Clone, Default)]
+pub struct DocTable {
+    docs: HashMap<i64, Document>,
+}
+
+impl DocTable {
+    /// Builds the table from catalog documents.
+    pub fn new(docs: Vec<Document>) -> DocTable {
+        DocTable { docs: docs.into_iter().map(|d| (d.id, d)).collect() }
+    }
+
+    /// A document by id.
+    pub fn get(&self, id: i64) -> Option<&Document> {
+        self.docs.get(&id)
+    }
+
+    /// Every document.
+    pub fn iter(&self) -> impl Iterator<Item = &Document> {
+        self.docs.values()
+    }
+}
+
+/// Collects, for every matching page, its document id, counting pages per document.
+struct DocIdCollector;
+
+struct DocIdSegmentCollector {
+    column: tantivy::columnar::Column<u64>,
+    counts: HashMap<u64, u32>,
+}
+
+impl Collector for DocIdCollector {
+    type Fruit = HashMap<u64, u32>;
+    type Child = DocIdSegmentCollector;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<DocIdSegmentCollector> {
+        Ok(DocIdSegmentCollector { column: segment.fast_fields().u64("doc_id")?, counts: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<HashMap<u64, u32>> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *all.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for DocIdSegmentCollector {
+    type Fruit = HashMap<u64, u32>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        if let Some(id) = self.column.first(doc) {
+            *self.counts.entry(id).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<u64, u32> {
+        self.counts
+    }
+}
+
+fn analyze(name: &str, text: &str) -> Vec<String> {
+    let mut a = analyzer(name);
+    let mut s = a.token_stream(text);
+    let mut out = Vec::new();
+    while s.advance() {
+        out.push(s.token().text.clone());
+    }
+    out
+}
+
+/// How many dictionary terms a prefix expands to: the most frequent ones (measured: 30 → 5
+/// expansions cut a two-letter prefix from 105 to 8.5 ms at 500k pages).
+const PREFIX_EXPANSIONS: usize = 8;
+/// Pages ranked before grouping into documents.
+const TOP_PAGES: usize = 1000;
+
+/// Builds tantivy queries from parsed clauses and remembers the terms to highlight.
+struct Builder<'a> {
+    f: Fields,
+    searcher: &'a Searcher,
+    fuzzy: bool,
+    highlight_plain: BTreeMap<String, Score>,
+    highlight_en: BTreeMap<String, Score>,
+    highlight_ids: BTreeMap<String, Score>,
+}
+
+impl Builder<'_> {
+    fn term(&self, field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+    }
+
+    fn word(&mut self, w: &str) -> Box<dyn Query> {
+        let stem = analyze(ANALYZER_EN, w).into_iter().next().unwrap_or_else(|| w.to_string());
+        self.highlight_plain.insert(w.to_string(), 1.0);
+        self.highlight_en.insert(stem.clone(), 1.0);
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, self.term(self.f.text, w)), (Occur::Should, self.term(self.f.text_en, &stem))];
+        let len = w.chars().count();
+        if self.fuzzy && len >= 5 {
+            let distance = if len >= 9 { 2 } else { 1 };
+            alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(Term::from_field_text(self.f.text, w), distance, true))));
+            alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(Term::from_field_text(self.f.text_en, &stem), distance, true))));
+        }
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    fn expand_prefix(&self, field: tantivy::schema::Field, prefix: &str, n: usize) -> Vec<String> {
+        let mut freq: HashMap<String, u64> = HashMap::new();
+        let mut end = prefix.as_bytes().to_vec();
+        end.push(0xff);
+        for seg in self.searcher.segment_readers() {
+            let Ok(inv) = seg.inverted_index(field) else { continue };
+            let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).lt(&end).into_stream() else { continue };
+            while stream.advance() {
+                if let Ok(k) = std::str::from_utf8(stream.key()) {
+                    *freq.entry(k.to_string()).or_default() += stream.value().doc_freq as u64;
+                }
+            }
+        }
+        let mut terms: Vec<(String, u64)> = freq.into_iter().collect();
+        terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.into_iter().take(n).map(|(t, _)| t).collect()
+    }
+
+    fn prefix(&mut self, p: &str, n: usize) -> Box<dyn Query> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, en) in [(self.f.text, false), (self.f.text_en, true)] {
+            for t in self.expand_prefix(field, p, n) {
+                if en {
+                    self.highlight_en.insert(t.clone(), 0.5);
+                } else {
+                    self.highlight_plain.insert(t.clone(), 0.5);
+                }
+                alternatives.push((Occur::Should, self.term(field, &t)));
+            }
+        }
+        if alternatives.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(BooleanQuery::new(alternatives))
+        }
+    }
+
+    fn phrase(&mut self, words: &[String], prefix: bool) -> Box<dyn Query> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, analyzer_name) in [(self.f.text, ANALYZER_PLAIN), (self.f.text_en, ANALYZER_EN)] {
+            let tokens: Vec<String> = words.iter().map(|w| if prefix && Some(w) == words.last() { w.clone() } else { analyze(analyzer_name, w).into_iter().next().unwrap_or_else(|| w.clone()) }).collect();
+            let highlight = if field == self.f.text { &mut self.highlight_plain } else { &mut self.highlight_en };
+            for t in &tokens {
+                highlight.insert(t.clone(), 1.0);
+            }
+            let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
+            if prefix {
+                alternatives.push((Occur::Should, Box::new(PhrasePrefixQuery::new(terms))));
+            } else {
+                alternatives.push((Occur::Should, Box::new(PhraseQuery::new(terms))));
+            }
+        }
+        Box::new(BooleanQuery::new(alternatives))
+    }
+
+    fn clause(&mut self, c: &Clause) -> Box<dyn Query> {
+        match c {
+            Clause::Word(w) => self.word(w),
+            Clause::Prefix(p) => self.prefix(p, PREFIX_EXPANSIONS),
+            Clause::WordOrPrefix(w) => {
+                let exact = self.word(w);
+                let prefix = self.prefix(w, 5);
+                Box::new(BooleanQuery::new(vec![(Occur::Should, Box::new(BoostQuery::new(exact, 2.0))), (Occur::Should, prefix)]))
+            }
+            Clause::Phrase(words) => self.phrase(words, false),
+            Clause::PhrasePrefix(words) => self.phrase(words, true),
+            Clause::Id(id) => {
+                self.highlight_ids.insert(id.clone(), 1.0);
+                self.term(self.f.ids, id)
+            }
+        }
+    }
+
+    fn group(&mut self, group: &[Clause]) -> Box<dyn Query> {
+        if group.len() == 1 {
+            return self.clause(&group[0]);
+        }
+        Box::new(BooleanQuery::new(group.iter().map(|c| (Occur::Should, self.clause(c))).collect()))
+    }
+}
+
+/// The effective filters: request filters plus those typed in the query, canonicalised.
+struct Filters {
+    categories: Vec<String>,
+    regions: Vec<String>,
+    standards: Vec<String>,
+    title: Vec<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+}
+
+fn filters(req: &SearchRequest, parsed: &ParsedQuery, notices: &mut Vec<String>) -> Filters {
+    let v = vocabulary();
+    let mut canon = |values: Vec<&String>, kind: &str, f: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for raw in values {
+            let c = f(raw).unwrap_or_else(|| {
+                notices.push(format!("unknown {kind} {raw:?}"));
+                raw.clone()
+            });
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let categories = canon(req.categories.iter().chain(&parsed.filters.categories).collect(), "category", &|s| v.canonical_category(s).map(str::to_string));
+    let regions = canon(req.regions.iter().chain(&parsed.filters.regions).collect(), "region", &|s| v.canonical_region(s).map(str::to_string));
+    let standards = canon(req.standards.iter().chain(&parsed.filters.standards).collect(), "standard", &|s| {
+        // Standards outside the vocabulary are valid when a sidecar declared them.
+        Some(v.canonical_standard(s).map(str::to_string).unwrap_or_else(|| s.to_string()))
+    });
+    Filters { categories, regions, standards, title: parsed.filters.title.clone(), date_from: parsed.filters.date_from.clone(), date_to: parsed.filters.date_to.clone() }
+}
+
+impl Filters {
+    fn accepts(&self, d: &Document) -> bool {
+        let m = &d.metadata;
+        let any = |wanted: &[String], have: &[String]| wanted.is_empty() || wanted.iter().any(|w| have.contains(w));
+        let cat: Vec<String> = m.category.iter().cloned().collect();
+        let date = m.sort_date();
+        let title = crate::query::words(m.title.as_deref().unwrap_or(""));
+        any(&self.categories, &cat)
+            && any(&self.regions, &m.regions)
+            && any(&self.standards, &m.standards)
+            && self.title.iter().all(|t| title.contains(t))
+            && self.date_from.as_deref().is_none_or(|lo| date.is_some_and(|d| d >= lo))
+            && self.date_to.as_deref().is_none_or(|hi| date.is_some_and(|d| d <= hi))
+    }
+
+    fn queries(&self, f: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, values) in [(f.category, &self.categories), (f.region, &self.regions), (f.standard, &self.standards)] {
+            if values.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|v| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)) as Box<dyn Query>))
+                .collect();
+            out.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        for t in &self.title {
+            out.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.title, t), IndexRecordOption::Basic))));
+        }
+        if self.date_from.is_some() || self.date_to.is_some() {
+            let bound = |d: &Option<String>| match d.as_deref().and_then(date_days) {
+                Some(days) => Bound::Included(Term::from_field_i64(f.date, days)),
+                None => Bound::Unbounded,
+            };
+            out.push((Occur::Must, Box::new(RangeQuery::new(bound(&self.date_from), bound(&self.date_to)))));
+        }
+        out
+    }
+}
+
+fn facets<'a>(docs: impl Iterator<Item = &'a Document>) -> Facets {
+    let mut cat: HashMap<String, usize> = HashMap::new();
+    let mut reg: HashMap<String, usize> = HashMap::new();
+    let mut std: HashMap<String, usize> = HashMap::new();
+    for d in docs {
+        if let Some(c) = &d.metadata.category {
+            *cat.entry(c.clone()).or_default() += 1;
+        }
+        for r in &d.metadata.regions {
+            *reg.entry(r.clone()).or_default() += 1;
+        }
+        for s in &d.metadata.standards {
+            *std.entry(s.clone()).or_default() += 1;
+        }
+    }
+    let sorted = |m: HashMap<String, usize>| {
+        let mut v: Vec<FacetCount> = m.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+        v
+    };
+    Facets { category: sorted(cat), region: sorted(reg), standard: sorted(std) }
+}
+
+fn hit_of(d: &Document) -> DocumentHit {
+    DocumentHit {
+        id: d.id,
+        title: d.metadata.title.clone().unwrap_or_else(|| d.path.clone()),
+        path: d.path.clone(),
+        format: d.format,
+        status: d.status,
+        category: d.metadata.category.clone(),
+        regions: d.metadata.regions.clone(),
+        standards: d.metadata.standards.clone(),
+        date: d.metadata.sort_date().map(str::to_string),
+        score: 0.0,
+        matching_pages: 0,
+        pages: Vec::new(),
+    }
+}
+
+fn sort_hits(hits: &mut [DocumentHit], sort: Sort, browsing: bool) {
+    match sort {
+        Sort::Relevance if !browsing => hits.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.id.cmp(&b.id))),
+        Sort::Date => hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))),
+        _ => hits.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.id.cmp(&b.id))),
+    }
+}
+
+/// Runs a search.
+pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Result<SearchResponse> {
+    let parsed = parse(&req.query, req.as_you_type);
+    let mut notices = Vec::new();
+    let filters = filters(req, &parsed, &mut notices);
+    let limit = req.limit.clamp(1, 500);
+
+    if parsed.is_browse() {
+        let matching: Vec<&Document> = table.iter().filter(|d| filters.accepts(d)).collect();
+        let mut hits: Vec<DocumentHit> = matching.iter().map(|d| hit_of(d)).collect();
+        sort_hits(&mut hits, req.sort, true);
+        let total_pages = matching.iter().map(|d| d.page_count as usize).sum();
+        return Ok(SearchResponse {
+            query: req.query.clone(),
+            total_documents: hits.len(),
+            total_pages,
+            facets: facets(matching.into_iter()),
+            documents: hits.into_iter().skip(req.offset).take(limit).collect(),
+            fuzzy: false,
+            notices,
+        });
+    }
+
+    let searcher = index.reader().searcher();
+    let f = index.fields;
+    let mut fuzzy = false;
+    loop {
+        let mut b = Builder { f, searcher: &searcher, fuzzy, highlight_plain: BTreeMap::new(), highlight_en: BTreeMap::new(), highlight_ids: BTreeMap::new() };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = parsed.must.iter().map(|g| (Occur::Must, b.group(g))).collect();
+        // Title words add to the score of every page of a matching document, never match alone.
+        let title_words: Vec<&String> = parsed.must.iter().flatten().filter_map(|c| if let Clause::Word(w) | Clause::WordOrPrefix(w) = c { Some(w) } else { None }).collect();
+        for w in title_words {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs)), 0.5))));
+        }
+        let must_not: Vec<(Occur, Box<dyn Query>)> = parsed.must_not.iter().map(|g| (Occur::MustNot, b.group(g))).collect();
+        clauses.extend(must_not);
+        clauses.extend(filters.queries(&f));
+        let query = BooleanQuery::new(clauses);
+
+        let (top, per_doc) = searcher.search(&query, &(TopDocs::with_limit(TOP_PAGES).order_by_score(), DocIdCollector))?;
+        if per_doc.is_empty() && !fuzzy && parsed.must.iter().flatten().any(|c| matches!(c, Clause::Word(w) | Clause::WordOrPrefix(w) if w.chars().count() >= 5)) {
+            fuzzy = true;
+            continue;
+        }
+        if fuzzy && !per_doc.is_empty() {
+            notices.push("no exact matches; showing similar spellings".into());
+        }
+
+        // Group pages per document, best first.
+        let mut by_doc: HashMap<i64, Vec<(Score, DocAddress)>> = HashMap::new();
+        let id_col: Vec<tantivy::columnar::Column<u64>> = searcher.segment_readers().iter().map(|s| s.fast_fields().u64("doc_id")).collect::<tantivy::Result<_>>()?;
+        for (score, addr) in &top {
+            if let Some(id) = id_col[addr.segment_ord as usize].first(addr.doc_id) {
+                by_doc.entry(id as i64).or_default().push((*score, *addr));
+            }
+        }
+        let matched: Vec<&Document> = per_doc.keys().filter_map(|id| table.get(*id as i64)).collect();
+        let total_pages = per_doc.values().map(|&n| n as usize).sum();
+        let mut hits: Vec<DocumentHit> = matched
+            .iter()
+            .map(|d| {
+                let mut h = hit_of(d);
+                h.matching_pages = per_doc.get(&(d.id as u64)).copied().unwrap_or(0);
+                let best = by_doc.get(&d.id).and_then(|p| p.first()).map(|p| p.0).unwrap_or(0.0);
+                // Many matching pages make a document more about the query than one lucky page.
+                h.score = best * (1.0 + 0.1 * (h.matching_pages as f32).ln_1p());
+                h
+            })
+            .collect();
+        sort_hits(&mut hits, req.sort, false);
+        let total_documents = hits.len();
+        let facets = facets(matched.into_iter());
+        let mut shown: Vec<DocumentHit> = hits.into_iter().skip(req.offset).take(limit).collect();
+
+        // Documents shown without pages among the top pages (date/title order): rank their pages now.
+        let missing: Vec<i64> = shown.iter().filter(|h| !by_doc.contains_key(&h.id)).map(|h| h.id).collect();
+        if !missing.is_empty() {
+            let ids: Vec<(Occur, Box<dyn Query>)> = missing.iter().map(|id| (Occur::Should, Box::new(TermQuery::new(Term::from_field_u64(f.doc_id, *id as u64), IndexRecordOption::Basic)) as Box<dyn Query>)).collect();
+            let q = BooleanQuery::new(vec![(Occur::Must, Box::new(query.clone()) as Box<dyn Query>), (Occur::Must, Box::new(BooleanQuery::new(ids)))]);
+            let more = searcher.search(&q, &TopDocs::with_limit((missing.len() * req.pages_per_document.max(1) * 10).max(10)).order_by_score())?;
+            for (score, addr) in more {
+                if let Some(id) = id_col[addr.segment_ord as usize].first(addr.doc_id) {
+                    by_doc.entry(id as i64).or_default().push((score, addr));
+                }
+            }
+        }
+
+        let snippets = Snippets::new(&b, &searcher);
+        for h in &mut shown {
+            let english = table.get(h.id).and_then(|d| d.metadata.language.as_deref()).unwrap_or("en") == "en";
+            for (score, addr) in by_doc.get(&h.id).into_iter().flatten().take(req.pages_per_document.max(1)) {
+                let stored: TantivyDocument = searcher.doc(*addr)?;
+                let page = stored.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+                let body = stored.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
+                let (snippet, highlights) = snippets.make(body, english);
+                h.pages.push(PageHit { page, score: *score, snippet, highlights });
+            }
+        }
+        return Ok(SearchResponse { query: req.query.clone(), total_documents, total_pages, documents: shown, facets, fuzzy, notices });
+    }
+}
+
+/// Snippet generators for English pages, other pages and control IDs.
+struct Snippets {
+    en: SnippetGenerator,
+    plain: SnippetGenerator,
+    ids: Option<SnippetGenerator>,
+}
+
+/// Characters of context in a snippet.
+const SNIPPET_CHARS: usize = 220;
+
+impl Snippets {
+    fn new(b: &Builder, _searcher: &Searcher) -> Snippets {
+        let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), analyzer(name), field, SNIPPET_CHARS);
+        Snippets {
+            en: make(&b.highlight_en, ANALYZER_EN, b.f.text_en),
+            plain: make(&b.highlight_plain, ANALYZER_PLAIN, b.f.text),
+            ids: (!b.highlight_ids.is_empty()).then(|| make(&b.highlight_ids, ANALYZER_IDS, b.f.ids)),
+        }
+    }
+
+    fn make(&self, text: &str, english: bool) -> (String, Vec<[usize; 2]>) {
+        let main = if english { &self.en } else { &self.plain };
+        let mut s = main.snippet(text);
+        if s.highlighted().is_empty() {
+            if let Some(ids) = &self.ids {
+                let alt = ids.snippet(text);
+                if !alt.highlighted().is_empty() {
+                    s = alt;
+                }
+            }
+        }
+        if s.fragment().is_empty() {
+            let head = crate::text::truncate_chars(text, SNIPPET_CHARS);
+            return (head, Vec::new());
+        }
+        let fragment = s.fragment();
+        let to_chars = |byte: usize| fragment[..byte.min(fragment.len())].chars().count();
+        let highlights = s.highlighted().iter().map(|r| [to_chars(r.start), to_chars(r.end)]).collect();
+        (fragment.to_string(), highlights)
+    }
+}
