@@ -1,1 +1,513 @@
-fn main(){}
+//! `trustshelf`: the command-line interface over the TrustShelf core. Only argument parsing and
+//! presentation live here; every operation is one call into `trustshelf_core`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use trustshelf_core::bookmarks::{BookmarkUpdate, NewBookmark};
+use trustshelf_core::ingest::Progress;
+use trustshelf_core::search::{SearchRequest, Sort};
+use trustshelf_core::worker::{run_worker, WORKER_FLAG};
+use trustshelf_core::{Library, WorkerConfig};
+
+#[derive(Parser)]
+#[command(name = "trustshelf", version, about = "An offline library of trust documents: index, search, bookmark, export evidence.")]
+struct Cli {
+    /// Data directory (catalog, index, bookmarks). Default: the platform's user data directory.
+    #[arg(long, global = true, env = "TRUSTSHELF_DATA")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Date,
+    Title,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index a library folder (or the one indexed last): only new and changed files are extracted.
+    Index {
+        /// The library folder.
+        folder: Option<PathBuf>,
+        /// Per-file extraction time limit in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search every page.
+    Search {
+        /// The query: words, "phrases", OR, NOT/-, prefix*, category: region: standard: title: date:
+        query: String,
+        /// Only this category (repeatable).
+        #[arg(long)]
+        category: Vec<String>,
+        /// Only this region (repeatable).
+        #[arg(long)]
+        region: Vec<String>,
+        /// Only this standard (repeatable).
+        #[arg(long)]
+        standard: Vec<String>,
+        /// Documents to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Documents to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Best pages per document.
+        #[arg(long, default_value_t = 3)]
+        pages: usize,
+        /// Order of documents.
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+        /// Print JSON (format in the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the documents of the library.
+    Documents {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a document's metadata, or one page's text.
+    Show {
+        /// Document id or path.
+        document: String,
+        /// Page number.
+        #[arg(long)]
+        page: Option<u32>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Facet counts for the whole library.
+    Facets {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts, and every file that failed with its reason.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bookmarks: evidence on a page.
+    #[command(subcommand)]
+    Bookmark(BookmarkCommand),
+    /// Binders: named sets of bookmarks, exported as evidence packages.
+    #[command(subcommand)]
+    Binder(BinderCommand),
+    /// Verify an evidence package, or (without one) the library's files against the catalog.
+    Verify {
+        /// The package (.zip).
+        package: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BookmarkCommand {
+    /// Bookmark a page (optionally a quoted passage) of a document.
+    Add {
+        /// Document id or path.
+        document: String,
+        /// Page number.
+        #[arg(long)]
+        page: u32,
+        /// The quoted passage.
+        #[arg(long)]
+        quote: Option<String>,
+        /// A note.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A tag (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// A binder id or name to put it in (repeatable).
+        #[arg(long = "binder")]
+        binders: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List bookmarks, all or one binder's.
+    List {
+        /// Binder id or name.
+        #[arg(long)]
+        binder: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a bookmark's note or tags.
+    Edit {
+        /// Bookmark id.
+        id: i64,
+        /// New note.
+        #[arg(long)]
+        note: Option<String>,
+        /// New tags (repeatable; replaces all).
+        #[arg(long = "tag")]
+        tags: Option<Vec<String>>,
+    },
+    /// Delete a bookmark.
+    Remove {
+        /// Bookmark id.
+        id: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BinderCommand {
+    /// Create a binder.
+    Create {
+        /// Name.
+        name: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List binders.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a bookmark into a binder.
+    Add {
+        /// Binder id or name.
+        binder: String,
+        /// Bookmark id.
+        bookmark: i64,
+    },
+    /// Delete a binder (its bookmarks stay).
+    Delete {
+        /// Binder id or name.
+        binder: String,
+    },
+    /// Export a binder as an evidence package (zip with index.html, page texts and a SHA-256 manifest).
+    Export {
+        /// Binder id or name.
+        binder: String,
+        /// Output .zip.
+        output: PathBuf,
+        /// Include the original files.
+        #[arg(long)]
+        originals: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(WORKER_FLAG) {
+        run_worker(&args[2..]);
+    }
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    match &cli.data {
+        Some(d) => Ok(d.clone()),
+        None => Ok(dirs::data_dir().context("no user data directory on this platform; pass --data")?.join("trustshelf")),
+    }
+}
+
+fn open(cli: &Cli, timeout: Option<u64>) -> Result<Library> {
+    let mut worker = WorkerConfig::new(std::env::current_exe().context("locating the trustshelf binary")?);
+    if let Some(t) = timeout {
+        worker.timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    let dir = data_dir(cli)?;
+    Library::open(&dir, worker).with_context(|| format!("opening the library data in {}", dir.display()))
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match &cli.command {
+        Command::Index { folder, timeout, json } => {
+            let mut lib = open(&cli, Some(*timeout))?;
+            let tty = std::io::stderr().is_terminal() && !json;
+            let bar = indicatif::ProgressBar::hidden();
+            if tty {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").unwrap());
+            }
+            let report = lib.index(folder.as_deref(), &mut |p| match p {
+                Progress::Scanned { files, to_extract } => {
+                    bar.set_length(*to_extract as u64);
+                    if !tty && !json {
+                        eprintln!("scanned {files} files; {to_extract} to extract");
+                    }
+                }
+                Progress::Extracted { done, total, path, error } => {
+                    bar.set_position(*done as u64);
+                    bar.set_message(path.clone());
+                    if !tty && !json {
+                        match error {
+                            Some(e) => eprintln!("[{done}/{total}] {path}: FAILED: {e}"),
+                            None => eprintln!("[{done}/{total}] {path}"),
+                        }
+                    }
+                }
+                Progress::Finished => bar.finish_and_clear(),
+            })?;
+            if *json {
+                print_json(&report)?;
+            } else {
+                writeln!(out, "Indexed {} in {:.1} s: {} documents, {} pages.", report.root, report.elapsed_ms as f64 / 1000.0, report.documents, report.pages)?;
+                writeln!(out, "  {} added, {} updated, {} unchanged, {} moved, {} removed; {} extracted.", report.added, report.updated, report.unchanged, report.moved, report.removed, report.extracted)?;
+                for (path, reason) in &report.failed {
+                    writeln!(out, "  failed  {path}: {reason}")?;
+                }
+                for (path, reason) in &report.skipped {
+                    writeln!(out, "  skipped {path}: {reason}")?;
+                }
+            }
+        }
+        Command::Search { query, category, region, standard, limit, offset, pages, sort, json } => {
+            let lib = open(&cli, None)?;
+            let req = SearchRequest {
+                query: query.clone(),
+                categories: category.clone(),
+                regions: region.clone(),
+                standards: standard.clone(),
+                limit: *limit,
+                offset: *offset,
+                pages_per_document: *pages,
+                sort: match sort {
+                    SortArg::Relevance => Sort::Relevance,
+                    SortArg::Date => Sort::Date,
+                    SortArg::Title => Sort::Title,
+                },
+                as_you_type: false,
+            };
+            let res = lib.search(&req)?;
+            if *json {
+                print_json(&res)?;
+            } else {
+                let bold = std::io::stdout().is_terminal();
+                for n in &res.notices {
+                    writeln!(out, "note: {n}")?;
+                }
+                writeln!(out, "{} documents, {} pages match.", res.total_documents, res.total_pages)?;
+                for (i, d) in res.documents.iter().enumerate() {
+                    let mut badges: Vec<String> = d.category.iter().cloned().collect();
+                    badges.extend(d.regions.iter().cloned());
+                    badges.extend(d.standards.iter().cloned());
+                    writeln!(out, "\n{}. {}  [{}]", offset + i + 1, d.title, badges.join(" · "))?;
+                    writeln!(out, "   id {} · {} · {} matching pages", d.id, d.path, d.matching_pages)?;
+                    for p in &d.pages {
+                        writeln!(out, "   p. {:<4} {}", p.page, highlight(&p.snippet, &p.highlights, bold))?;
+                    }
+                }
+            }
+        }
+        Command::Documents { json } => {
+            let lib = open(&cli, None)?;
+            let docs = lib.documents()?;
+            if *json {
+                print_json(&docs)?;
+            } else {
+                for d in docs {
+                    let status = match d.status {
+                        trustshelf_core::catalog::Status::Indexed => String::new(),
+                        _ => format!("  [{}]", d.reason.clone().unwrap_or_default()),
+                    };
+                    writeln!(out, "{:>4}  {:<22} {:>4} pp  {}{}", d.id, d.metadata.category.as_deref().unwrap_or("-"), d.page_count, d.metadata.title.as_deref().unwrap_or(&d.path), status)?;
+                }
+            }
+        }
+        Command::Show { document, page, json } => {
+            let lib = open(&cli, None)?;
+            match page {
+                Some(p) => {
+                    let view = lib.page(document, *p)?;
+                    if *json {
+                        print_json(&view)?;
+                    } else {
+                        writeln!(out, "{} — {}\n\n{}", view.document.metadata.title.as_deref().unwrap_or(&view.document.path), view.page.label, view.page.text)?;
+                    }
+                }
+                None => {
+                    let d = lib.document(document)?;
+                    if *json {
+                        print_json(&d)?;
+                    } else {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+                    }
+                }
+            }
+        }
+        Command::Facets { json } => {
+            let lib = open(&cli, None)?;
+            let f = lib.facets()?;
+            if *json {
+                print_json(&f)?;
+            } else {
+                for (name, values) in [("category", &f.category), ("region", &f.region), ("standard", &f.standard)] {
+                    writeln!(out, "{name}:")?;
+                    for v in values {
+                        writeln!(out, "  {:<30} {}", v.value, v.count)?;
+                    }
+                }
+            }
+        }
+        Command::Status { json } => {
+            let lib = open(&cli, None)?;
+            let s = lib.status()?;
+            if *json {
+                print_json(&s)?;
+            } else {
+                writeln!(out, "Library: {}", s.root.as_deref().unwrap_or("(none indexed yet)"))?;
+                writeln!(out, "Data:    {}", s.data_dir)?;
+                writeln!(out, "{} documents, {} pages ({} in the index); {} indexed, {} partial, {} failed; {} bookmarks in {} binders.", s.documents, s.pages, s.indexed_pages, s.indexed, s.partial, s.failed, s.bookmarks, s.binders)?;
+                for p in &s.problems {
+                    writeln!(out, "  {:?}  {}: {}", p.status, p.path, p.reason)?;
+                }
+            }
+        }
+        Command::Bookmark(cmd) => {
+            let lib = open(&cli, None)?;
+            match cmd {
+                BookmarkCommand::Add { document, page, quote, note, tags, binders, json } => {
+                    let doc = lib.document(document)?;
+                    let binders = binders.iter().map(|b| lib.catalog().find_binder(b).map(|b| b.id)).collect::<Result<Vec<_>, _>>()?;
+                    let b = lib.add_bookmark(&NewBookmark { document_id: doc.id, page: *page, quote: quote.clone(), note: note.clone(), tags: tags.clone(), binders })?;
+                    if *json {
+                        print_json(&b)?;
+                    } else {
+                        writeln!(out, "Bookmark {} on {}, {}.", b.id, b.document_title, b.page_label)?;
+                    }
+                }
+                BookmarkCommand::List { binder, json } => {
+                    let list = lib.bookmarks(binder.as_deref())?;
+                    if *json {
+                        print_json(&list)?;
+                    } else {
+                        for b in list {
+                            writeln!(out, "{:>4}  {}, {}  [{:?}]{}{}", b.id, b.document_title, b.page_label, b.state, b.quote.map(|q| format!("\n      “{q}”")).unwrap_or_default(), if b.note.is_empty() { String::new() } else { format!("\n      note: {}", b.note) })?;
+                        }
+                    }
+                }
+                BookmarkCommand::Edit { id, note, tags } => {
+                    let b = lib.update_bookmark(*id, &BookmarkUpdate { note: note.clone(), tags: tags.clone(), quote: None })?;
+                    writeln!(out, "Bookmark {} updated.", b.id)?;
+                }
+                BookmarkCommand::Remove { id } => {
+                    let b = lib.remove_bookmark(*id)?;
+                    writeln!(out, "Bookmark {} removed ({}, {}).", b.id, b.document_title, b.page_label)?;
+                }
+            }
+        }
+        Command::Binder(cmd) => {
+            let lib = open(&cli, None)?;
+            match cmd {
+                BinderCommand::Create { name, description } => {
+                    let b = lib.create_binder(name, description)?;
+                    writeln!(out, "Binder {} created: {}", b.id, b.name)?;
+                }
+                BinderCommand::List { json } => {
+                    let list = lib.binders()?;
+                    if *json {
+                        print_json(&list)?;
+                    } else {
+                        for b in list {
+                            writeln!(out, "{:>4}  {}  ({} bookmarks)", b.id, b.name, b.bookmark_count)?;
+                        }
+                    }
+                }
+                BinderCommand::Add { binder, bookmark } => {
+                    let b = lib.catalog().find_binder(binder)?;
+                    lib.catalog().add_to_binder(b.id, *bookmark)?;
+                    writeln!(out, "Bookmark {bookmark} added to {}.", b.name)?;
+                }
+                BinderCommand::Delete { binder } => {
+                    let b = lib.catalog().find_binder(binder)?;
+                    lib.catalog().delete_binder(b.id)?;
+                    writeln!(out, "Binder {} deleted; its bookmarks remain.", b.name)?;
+                }
+                BinderCommand::Export { binder, output, originals, json } => {
+                    let report = lib.export_binder(binder, output, *originals, &mut |_, _| {})?;
+                    if *json {
+                        print_json(&report)?;
+                    } else {
+                        writeln!(out, "Exported {} bookmarks to {} ({} files).", report.bookmarks, report.path, report.files)?;
+                        for w in &report.warnings {
+                            writeln!(out, "  warning: {w}")?;
+                        }
+                    }
+                }
+            }
+        }
+        Command::Verify { package, json } => {
+            let report = match package {
+                Some(p) => trustshelf_core::export::verify_package(p)?,
+                None => open(&cli, None)?.verify_library()?,
+            };
+            if *json {
+                print_json(&report)?;
+            } else {
+                for p in &report.problems {
+                    writeln!(out, "MISMATCH {p}")?;
+                }
+                writeln!(out, "{}: {} files checked, {} problems.", if report.ok { "OK" } else { "FAILED" }, report.checked, report.problems.len())?;
+            }
+            if !report.ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn highlight(snippet: &str, ranges: &[[usize; 2]], bold: bool) -> String {
+    let (open, close) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let mut out = String::new();
+    let chars: Vec<char> = snippet.chars().collect();
+    let mut i = 0;
+    for r in ranges {
+        let (s, e) = (r[0].min(chars.len()), r[1].min(chars.len()));
+        if s < i {
+            continue;
+        }
+        out.extend(&chars[i..s]);
+        out.push_str(open);
+        out.extend(&chars[s..e]);
+        out.push_str(close);
+        i = e;
+    }
+    out.extend(&chars[i..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -4,9 +4,11 @@
 pub mod bookmarks;
 pub mod catalog;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod library;
 pub mod metadata;
 pub mod query;
 pub mod search;
@@ -15,3 +17,5 @@ pub mod vocab;
 pub mod worker;
 
 pub use error::{Error, ExtractError, Result};
+pub use library::Library;
+pub use worker::WorkerConfig;

@@ -22,6 +22,11 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Removes diacritics but keeps case ("Bezpečnostní" → "Bezpecnostni").
+pub fn strip_diacritics(s: &str) -> String {
+    s.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect()
+}
+
 /// Returns true if and only if `text` looks garbled: many one-letter tokens (letters spaced out) or
 /// many very long glued tokens (spaces lost), judged once there is enough text to judge.
 pub fn looks_garbled(text: &str) -> bool {

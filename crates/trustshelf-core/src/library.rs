@@ -1,0 +1,280 @@
+//! The library handle: one data directory (catalog, index, lock) and the library folder it indexes.
+//! Everything the CLI and the app do goes through here; it holds the long-lived index reader and the
+//! in-memory document table that search uses, and refreshes them when another process changed the
+//! catalog.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bookmarks::{Binder, Bookmark, BookmarkUpdate, NewBookmark};
+use crate::catalog::{Catalog, Document, Status};
+use crate::error::{Error, Result};
+use crate::export::{self, ExportReport, VerifyReport};
+use crate::extract::Page;
+use crate::index::PageIndex;
+use crate::ingest::{self, IndexReport, Progress};
+use crate::search::{self, DocTable, Facets, SearchRequest, SearchResponse};
+use crate::worker::WorkerConfig;
+
+const ROOT_SETTING: &str = "library_root";
+
+/// Counts and failures, for `status`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LibraryStatus {
+    /// The library folder, if one was indexed.
+    pub root: Option<String>,
+    /// The data directory.
+    pub data_dir: String,
+    /// Documents catalogued.
+    pub documents: u64,
+    /// Pages catalogued.
+    pub pages: u64,
+    /// Pages in the search index.
+    pub indexed_pages: u64,
+    /// Documents by status.
+    pub indexed: usize,
+    /// Documents with some failed pages.
+    pub partial: usize,
+    /// Documents that failed entirely.
+    pub failed: usize,
+    /// Documents whose sidecar has errors.
+    pub sidecar_errors: usize,
+    /// Every document that needs attention: (path, status, reason).
+    pub problems: Vec<DocumentProblem>,
+    /// Bookmarks.
+    pub bookmarks: usize,
+    /// Binders.
+    pub binders: usize,
+}
+
+/// A document that failed, partly failed, or has an invalid sidecar.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentProblem {
+    /// Document id.
+    pub id: i64,
+    /// Path.
+    pub path: String,
+    /// Status.
+    pub status: Status,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// One page of a document, for the viewer and `show`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageView {
+    /// The document.
+    pub document: Document,
+    /// The page.
+    pub page: Page,
+}
+
+/// An open library.
+pub struct Library {
+    data_dir: PathBuf,
+    catalog: Catalog,
+    index: PageIndex,
+    table: Mutex<(u64, std::sync::Arc<DocTable>)>,
+    worker: WorkerConfig,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library data in `data_dir`. The index is rebuilt from the
+    /// catalog if it is missing, stale or from another schema version.
+    pub fn open(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::io(format!("creating data directory {}", data_dir.display()), e))?;
+        let catalog = Catalog::open(&data_dir.join("catalog.sqlite"))?;
+        let generation = Self::generation_of(&catalog)?;
+        let index = PageIndex::open(&data_dir.join("index"), &catalog, generation)?;
+        let table = DocTable::new(catalog.documents()?);
+        Ok(Library { data_dir: data_dir.to_path_buf(), catalog, index, table: Mutex::new((generation, std::sync::Arc::new(table))), worker })
+    }
+
+    fn generation_of(catalog: &Catalog) -> Result<u64> {
+        Ok(catalog.setting("generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
+    }
+
+    /// The catalog (for bookmark and binder operations).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The library folder last indexed, if any.
+    pub fn root(&self) -> Result<Option<PathBuf>> {
+        Ok(self.catalog.setting(ROOT_SETTING)?.map(PathBuf::from))
+    }
+
+    /// Indexes `folder` (or the library folder indexed last). Holds the data directory's write lock
+    /// for the duration; another writer gets [`Error::LibraryInUse`].
+    pub fn index(&mut self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
+        let root = match folder {
+            Some(f) => f.canonicalize().map_err(|_| Error::LibraryNotFound(f.to_path_buf()))?,
+            None => self.root()?.ok_or(Error::NoLibrary)?,
+        };
+        let _lock = self.write_lock()?;
+        self.catalog.set_setting(ROOT_SETTING, &root.to_string_lossy())?;
+        let report = ingest::index_folder(&self.catalog, &mut self.index, &self.worker, &root, progress)?;
+        self.refresh()?;
+        Ok(report)
+    }
+
+    fn write_lock(&self) -> Result<std::fs::File> {
+        use fs2::FileExt;
+        let path = self.data_dir.join("write.lock");
+        let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        f.try_lock_exclusive().map_err(|_| Error::LibraryInUse(self.data_dir.clone()))?;
+        Ok(f)
+    }
+
+    /// Reloads the document table and index reader if the catalog changed (e.g. in another process).
+    pub fn refresh(&self) -> Result<()> {
+        let generation = Self::generation_of(&self.catalog)?;
+        let mut t = self.table.lock().unwrap();
+        if t.0 != generation || self.index.reader().searcher().num_docs() == 0 {
+            self.index.reader().reload()?;
+            *t = (generation, std::sync::Arc::new(DocTable::new(self.catalog.documents()?)));
+        }
+        Ok(())
+    }
+
+    fn table(&self) -> Result<std::sync::Arc<DocTable>> {
+        self.refresh()?;
+        Ok(self.table.lock().unwrap().1.clone())
+    }
+
+    /// Searches the library.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let table = self.table()?;
+        search::search(&self.index, &table, req)
+    }
+
+    /// Facet counts over the whole library.
+    pub fn facets(&self) -> Result<Facets> {
+        Ok(self.search(&SearchRequest { limit: 1, ..Default::default() })?.facets)
+    }
+
+    /// Every document.
+    pub fn documents(&self) -> Result<Vec<Document>> {
+        self.catalog.documents()
+    }
+
+    /// A document by id, or by path relative to the library folder.
+    pub fn document(&self, id_or_path: &str) -> Result<Document> {
+        if let Ok(id) = id_or_path.parse::<i64>() {
+            if let Ok(d) = self.catalog.document(id) {
+                return Ok(d);
+            }
+        }
+        let rel = id_or_path.trim_start_matches("./");
+        if let Some(d) = self.catalog.document_by_path(rel)? {
+            return Ok(d);
+        }
+        if let (Some(root), Ok(abs)) = (self.root()?, Path::new(id_or_path).canonicalize()) {
+            if let Ok(rel) = abs.strip_prefix(&root) {
+                if let Some(d) = self.catalog.document_by_path(&rel.to_string_lossy())? {
+                    return Ok(d);
+                }
+            }
+        }
+        Err(Error::DocumentNotFound(id_or_path.to_string()))
+    }
+
+    /// One page of a document.
+    pub fn page(&self, id_or_path: &str, page: u32) -> Result<PageView> {
+        let document = self.document(id_or_path)?;
+        let p = self.catalog.page(&document.hash, page)?.ok_or_else(|| Error::PageOutOfRange { document: document.path.clone(), page, pages: document.page_count })?;
+        Ok(PageView { document, page: p })
+    }
+
+    /// The absolute path of a document's file.
+    pub fn document_file(&self, id: i64) -> Result<PathBuf> {
+        let d = self.catalog.document(id)?;
+        Ok(self.root()?.ok_or(Error::NoLibrary)?.join(d.path))
+    }
+
+    /// Counts and every document that needs attention.
+    pub fn status(&self) -> Result<LibraryStatus> {
+        let docs = self.catalog.documents()?;
+        let (documents, pages) = self.catalog.counts()?;
+        let mut problems = Vec::new();
+        let (mut indexed, mut partial, mut failed, mut sidecar_errors) = (0, 0, 0, 0);
+        for d in &docs {
+            match d.status {
+                Status::Indexed => indexed += 1,
+                Status::Partial => partial += 1,
+                Status::Failed => failed += 1,
+            }
+            if d.status != Status::Indexed {
+                problems.push(DocumentProblem { id: d.id, path: d.path.clone(), status: d.status, reason: d.reason.clone().unwrap_or_default() });
+            }
+            if !d.sidecar_errors.is_empty() {
+                sidecar_errors += 1;
+                problems.push(DocumentProblem { id: d.id, path: d.path.clone(), status: d.status, reason: format!("sidecar: {}", d.sidecar_errors.join("; ")) });
+            }
+        }
+        Ok(LibraryStatus {
+            root: self.root()?.map(|r| r.display().to_string()),
+            data_dir: self.data_dir.display().to_string(),
+            documents,
+            pages,
+            indexed_pages: self.index.page_count(),
+            indexed,
+            partial,
+            failed,
+            sidecar_errors,
+            problems,
+            bookmarks: self.catalog.bookmarks(None)?.len(),
+            binders: self.catalog.binders()?.len(),
+        })
+    }
+
+    /// Creates a bookmark.
+    pub fn add_bookmark(&self, b: &NewBookmark) -> Result<Bookmark> {
+        self.catalog.add_bookmark(b)
+    }
+
+    /// Bookmarks, all or one binder's.
+    pub fn bookmarks(&self, binder: Option<&str>) -> Result<Vec<Bookmark>> {
+        let id = binder.map(|b| self.catalog.find_binder(b).map(|b| b.id)).transpose()?;
+        self.catalog.bookmarks(id)
+    }
+
+    /// Changes a bookmark.
+    pub fn update_bookmark(&self, id: i64, u: &BookmarkUpdate) -> Result<Bookmark> {
+        self.catalog.update_bookmark(id, u)
+    }
+
+    /// Deletes a bookmark and returns it.
+    pub fn remove_bookmark(&self, id: i64) -> Result<Bookmark> {
+        self.catalog.remove_bookmark(id)
+    }
+
+    /// Creates a binder.
+    pub fn create_binder(&self, name: &str, description: &str) -> Result<Binder> {
+        self.catalog.create_binder(name, description)
+    }
+
+    /// Every binder.
+    pub fn binders(&self) -> Result<Vec<Binder>> {
+        self.catalog.binders()
+    }
+
+    /// Exports a binder (by id or name) as an evidence package.
+    pub fn export_binder(&self, binder: &str, dest: &Path, include_originals: bool, progress: &mut dyn FnMut(usize, usize)) -> Result<ExportReport> {
+        let b = self.catalog.find_binder(binder)?;
+        export::export_binder(&self.catalog, self.root()?.as_deref(), b.id, dest, include_originals, progress)
+    }
+
+    /// Verifies the library's files against the catalog.
+    pub fn verify_library(&self) -> Result<VerifyReport> {
+        let root = self.root()?.ok_or(Error::NoLibrary)?;
+        export::verify_library(&self.catalog, &root)
+    }
+}
