@@ -298,9 +298,15 @@ pub fn infer(file_name: &str, format: Format, extraction: Option<&Extraction>) -
     for (s, n) in v.count_standards(&body) {
         *scores.entry(s).or_default() += n;
     }
-    let in_title: Vec<&str> = v.count_standards(&format!("{title} \n {file_title}")).into_keys().collect();
+    let raw_stem = stem.replace('_', " ");
+    let in_title: Vec<&str> = v.count_standards(&format!("{title} \n {raw_stem}")).into_keys().collect();
     let top = scores.values().copied().max().unwrap_or(0);
-    let mut standards: Vec<(&str, usize)> = scores.into_iter().filter(|(s, n)| in_title.contains(s) || (*n >= 3 && *n * 4 >= top)).collect();
+    // With a standard named in the title, others must be prominent to count; without one, the most
+    // mentioned standard counts even when it is mentioned only twice.
+    let keep = |s: &str, n: usize| {
+        in_title.contains(&s) || if in_title.is_empty() { (n >= 3 && n * 4 >= top) || (n >= 2 && n == top) } else { n >= 5 && n * 2 >= top }
+    };
+    let mut standards: Vec<(&str, usize)> = scores.into_iter().filter(|(s, n)| keep(s, *n)).collect();
     for s in &in_title {
         if !standards.iter().any(|(x, _)| x == s) {
             standards.push((s, usize::MAX));

@@ -83,8 +83,10 @@ impl PhraseMatcher {
         let lower = text.to_ascii_lowercase();
         let bytes = lower.as_bytes();
         for m in self.automaton.find_iter(&lower) {
-            let before_ok = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
-            let after_ok = m.end() == bytes.len() || !is_word_byte(bytes[m.end()]);
+            // A letter/digit change is a boundary too: "SP800-61rev2" names 800-61.
+            let (first, last) = (bytes[m.start()], bytes[m.end() - 1]);
+            let before_ok = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]) || (first.is_ascii_digit() && bytes[m.start() - 1].is_ascii_alphabetic());
+            let after_ok = m.end() == bytes.len() || !is_word_byte(bytes[m.end()]) || (last.is_ascii_digit() && bytes[m.end()].is_ascii_alphabetic());
             if !before_ok || !after_ok {
                 continue;
             }
