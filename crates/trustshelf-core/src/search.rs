@@ -281,8 +281,15 @@ impl Builder<'_> {
 
     fn prefix(&mut self, p: &str, n: usize) -> Box<dyn Query> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Stemmed terms can be shorter than the typed prefix ("penetrat…" is indexed as "penetr"): in the
+        // stemmed field, look a few characters back and keep terms that extend the prefix or that the
+        // prefix extends.
+        let chars: Vec<char> = p.chars().collect();
+        let back: String = chars[..chars.len().saturating_sub(3).max(3.min(chars.len()))].iter().collect();
         for (field, en) in [(self.f.text, false), (self.f.text_en, true)] {
-            for t in self.expand_prefix(field, p, n) {
+            let candidates = if en { self.expand_prefix(field, &back, n * 4) } else { self.expand_prefix(field, p, n) };
+            let terms = candidates.into_iter().filter(|t| !en || t.starts_with(p) || (p.starts_with(t.as_str()) && t.len() + 3 >= p.len())).take(n);
+            for t in terms {
                 if en {
                     self.highlight_en.insert(t.clone(), 0.5);
                 } else {
@@ -497,7 +504,7 @@ pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Resul
         // Title words add to the score of every page of a matching document, never match alone.
         let title_words: Vec<&String> = parsed.must.iter().flatten().filter_map(|c| if let Clause::Word(w) | Clause::WordOrPrefix(w) = c { Some(w) } else { None }).collect();
         for w in title_words {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs)), 0.5))));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs)), 0.2))));
         }
         let must_not: Vec<(Occur, Box<dyn Query>)> = parsed.must_not.iter().map(|g| (Occur::MustNot, b.group(g))).collect();
         clauses.extend(must_not);
@@ -530,7 +537,7 @@ pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Resul
                 h.matching_pages = per_doc.get(&(d.id as u64)).copied().unwrap_or(0);
                 let best = by_doc.get(&d.id).and_then(|p| p.first()).map(|p| p.0).unwrap_or(0.0);
                 // Many matching pages make a document more about the query than one lucky page.
-                h.score = best * (1.0 + 0.1 * (h.matching_pages as f32).ln_1p());
+                h.score = best * (1.0 + 0.25 * (h.matching_pages as f32).ln_1p());
                 h
             })
             .collect();
@@ -606,5 +613,21 @@ impl Snippets {
         let to_chars = |byte: usize| fragment[..byte.min(fragment.len())].chars().count();
         let highlights = s.highlighted().iter().map(|r| [to_chars(r.start), to_chars(r.end)]).collect();
         (fragment.to_string(), highlights)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_snippets_highlight_the_id() {
+        let text = "FICTIONAL SAMPLE for TrustShelf — Kestrel Cloud. Page 4\n\nSection III — Controls, Tests and Results\n\nCriterion Kestrel Cloud control Auditor's test Result\n\nCC6.1 Production access requires\nSSO and multi-factor\nauthentication.";
+        let index = PageIndex::in_ram().unwrap();
+        let mut terms = BTreeMap::new();
+        terms.insert("cc6.1".to_string(), 1.0);
+        let g = SnippetGenerator::new(terms, analyzer(ANALYZER_IDS), index.fields.ids, SNIPPET_CHARS);
+        let s = g.snippet(text);
+        assert!(!s.highlighted().is_empty(), "{:?}", s.fragment());
     }
 }

@@ -1,1 +1,441 @@
+//! Integration tests of the core: the sample library in `documents/`, the real-world material in
+//! `../shared/` (skipped with a clear message when it is absent, never in CI), incremental rescans,
+//! index rebuilds, bookmarks and evidence packages.
 
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use trustshelf_core::bookmarks::{BookmarkState, NewBookmark};
+use trustshelf_core::catalog::Status;
+use trustshelf_core::export::verify_package;
+use trustshelf_core::search::{SearchRequest, SearchResponse};
+use trustshelf_core::{Library, WorkerConfig};
+
+fn worker() -> WorkerConfig {
+    WorkerConfig::new(PathBuf::from(env!("CARGO_BIN_EXE_trustshelf-extract-worker")))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// `../shared` beside the repository, or `None` (with a printed skip) when it is absent outside CI.
+fn shared() -> Option<PathBuf> {
+    let p = repo().join("../shared");
+    if p.join("corpus").is_dir() {
+        return Some(p);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("../shared is required in CI but was not found at {}", p.display());
+    }
+    eprintln!("SKIP: ../shared not found at {}; tests over the shared corpus and PDFs did not run", p.display());
+    None
+}
+
+fn search(lib: &Library, q: &str) -> SearchResponse {
+    lib.search(&SearchRequest { query: q.into(), limit: 50, ..Default::default() }).unwrap()
+}
+
+fn paths(r: &SearchResponse) -> Vec<&str> {
+    r.documents.iter().map(|d| d.path.as_str()).collect()
+}
+
+fn sample_library() -> (tempfile::TempDir, Library) {
+    let data = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let report = lib.index(Some(&repo().join("documents")), &mut |_| {}).unwrap();
+    assert!(report.failed.is_empty(), "sample documents failed: {:?}", report.failed);
+    assert!(report.skipped.is_empty(), "sample files skipped: {:?}", report.skipped);
+    (data, lib)
+}
+
+#[test]
+fn sample_library_puts_sp800_61_first_for_incident_response() {
+    let (_data, lib) = sample_library();
+    let r = search(&lib, "incident response");
+    let first = &r.documents[0];
+    assert_eq!(first.path, "nist/SP800-61rev2.pdf");
+    assert!(first.pages.len() >= 3, "best pages: {:?}", first.pages);
+    for p in &first.pages {
+        assert!(p.page >= 1 && !p.snippet.is_empty() && !p.highlights.is_empty(), "{p:?}");
+        let text: Vec<char> = p.snippet.chars().collect();
+        let hit: String = text[p.highlights[0][0]..p.highlights[0][1]].iter().collect();
+        assert!(hit.to_lowercase().starts_with("incident") || hit.to_lowercase().starts_with("respon"), "highlight {hit:?}");
+    }
+    // The quoted phrase ranks the same document first.
+    assert_eq!(search(&lib, "\"incident response\"").documents[0].path, "nist/SP800-61rev2.pdf");
+}
+
+#[test]
+fn facet_counts_match_the_documents() {
+    let (_data, lib) = sample_library();
+    let docs = lib.documents().unwrap();
+    let facets = lib.facets().unwrap();
+    let mut expected: HashMap<String, usize> = HashMap::new();
+    for d in &docs {
+        *expected.entry(d.metadata.category.clone().unwrap()).or_default() += 1;
+    }
+    assert_eq!(facets.category.iter().map(|f| f.count).sum::<usize>(), docs.len());
+    for f in &facets.category {
+        assert_eq!(expected[&f.value], f.count, "category {}", f.value);
+    }
+    let count = |v: &[trustshelf_core::search::FacetCount], k: &str| v.iter().find(|f| f.value == k).map(|f| f.count).unwrap_or(0);
+    assert_eq!(count(&facets.category, "audit-report"), 2);
+    assert_eq!(count(&facets.category, "regional"), 3);
+    assert_eq!(count(&facets.region, "CZ"), docs.iter().filter(|d| d.metadata.regions.iter().any(|r| r == "CZ")).count());
+    // Facets follow the query and the filters.
+    let r = lib.search(&SearchRequest { query: "incident".into(), standards: vec!["soc2".into()], ..Default::default() }).unwrap();
+    assert!(r.total_documents >= 1);
+    assert!(r.documents.iter().all(|d| d.standards.iter().any(|s| s == "SOC 2")));
+    assert_eq!(count(&r.facets.standard, "SOC 2"), r.total_documents);
+    let typed = search(&lib, "incident standard:\"SOC 2\"");
+    assert_eq!(typed.total_documents, r.total_documents);
+}
+
+#[test]
+fn a_phrase_on_exactly_one_page_returns_that_page() {
+    let (_data, lib) = sample_library();
+    let r = search(&lib, "\"no restore test in Q4 2024\"");
+    assert_eq!((r.total_documents, r.total_pages), (1, 1), "{:?}", paths(&r));
+    let d = &r.documents[0];
+    assert_eq!(d.path, "fictional/kestrel-soc2-type2-2025.pdf");
+    let page = lib.page(&d.id.to_string(), d.pages[0].page).unwrap();
+    let flat = page.page.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("no restore test in Q4 2024"));
+}
+
+#[test]
+fn control_ids_diacritics_and_stemming() {
+    let (_data, lib) = sample_library();
+    assert!(paths(&search(&lib, "AC-2(1)")).contains(&"fictional/kestrel-customer-responsibility-matrix.xlsx"));
+    assert!(!paths(&search(&lib, "AC-2(1)")).contains(&"nist/SP800-61rev2.pdf"), "AC-2(1) must not match every AC/2");
+    assert!(paths(&search(&lib, "A.5.23")).contains(&"fictional/kestrel-iso27001-certificate.pdf"));
+    assert!(paths(&search(&lib, "CC6.1")).contains(&"fictional/kestrel-soc2-type2-2026.pdf"));
+    assert!(search(&lib, "800-53").total_documents >= 3);
+    assert!(paths(&search(&lib, "27001")).contains(&"fictional/kestrel-iso27001-certificate.pdf"));
+    // Diacritics either way.
+    for q in ["bezpecnostni", "Bezpečnostní", "BEZPECNOSTNI"] {
+        assert_eq!(paths(&search(&lib, q)), ["fictional/kestrel-addendum-cz.pdf"], "{q}");
+    }
+    assert_eq!(paths(&search(&lib, "cyberbezpieczenstwa")), ["fictional/kestrel-addendum-pl.pdf"]);
+    assert_eq!(paths(&search(&lib, "securitate")), ["fictional/kestrel-addendum-ro.pdf"]);
+    // English stemming: the SOC 2 report only says "exercise"; "exercises" finds it.
+    assert!(paths(&search(&lib, "tabletop exercises")).contains(&"fictional/kestrel-soc2-type2-2026.pdf"));
+    assert!(search(&lib, "remediated").total_documents >= 1 && search(&lib, "remediation").total_documents >= 1);
+    // Typos in longer words still find something; prefixes work.
+    let typo = search(&lib, "incidnet");
+    assert!(typo.fuzzy && typo.total_documents > 0);
+    assert!(paths(&search(&lib, "penetrat*")).contains(&"fictional/kestrel-pentest-summary-2026.pdf"));
+    let typing = lib.search(&SearchRequest { query: "kestrel penetr".into(), as_you_type: true, ..Default::default() }).unwrap();
+    assert_eq!(typing.documents[0].path, "fictional/kestrel-pentest-summary-2026.pdf");
+}
+
+#[test]
+fn filters_dates_sorting_and_paging() {
+    let (_data, lib) = sample_library();
+    let r = search(&lib, "category:audit-report");
+    assert_eq!(r.total_documents, 2);
+    let r = search(&lib, "region:CZ date:2026");
+    assert!(r.documents.iter().all(|d| d.regions.iter().any(|x| x == "CZ") && d.date.as_deref().is_some_and(|x| x.starts_with("2026"))), "{:?}", paths(&r));
+    let by_date = lib.search(&SearchRequest { query: "kestrel".into(), sort: trustshelf_core::search::Sort::Date, limit: 50, ..Default::default() }).unwrap();
+    let dates: Vec<_> = by_date.documents.iter().filter_map(|d| d.date.clone()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    let page1 = lib.search(&SearchRequest { query: "security".into(), limit: 3, ..Default::default() }).unwrap();
+    let page2 = lib.search(&SearchRequest { query: "security".into(), limit: 3, offset: 3, ..Default::default() }).unwrap();
+    assert_eq!(page1.total_documents, page2.total_documents);
+    assert!(page1.documents.iter().all(|d| !page2.documents.iter().any(|e| e.id == d.id)));
+    // Junk never errors.
+    for q in ["\"", "((", "NOT", "-", "title:", "date:nonsense", "***", "a OR", "\u{0}"] {
+        lib.search(&SearchRequest { query: q.into(), ..Default::default() }).unwrap();
+    }
+    assert!(search(&lib, "incident standard:nonexistent").notices.is_empty() || search(&lib, "incident standard:nonexistent").total_documents == 0);
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let root = lib_dir.path();
+    write(root, "policies/incident.md", "# Incident Policy\n\nWe keep an incident register.\n\n## Escalation\n\nCall the duty officer.");
+    write(root, "policies/access.md", "# Access Policy\n\nAccess reviews are quarterly.");
+    write(root, "notes.txt", "Plain notes about the zebracorn audit.");
+    write(root, "notes.txt.meta.toml", "title = \"Audit notes\"\ncategory = \"faq\"\nregions = [\"CZ\"]\n");
+    write(root, "image.png", "\u{89}PNG\r\n\u{1a}\n\0\0\0binary");
+    write(root, ".hidden.md", "# hidden");
+
+    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let r = lib.index(Some(root), &mut |_| {}).unwrap();
+    assert_eq!((r.added, r.extracted, r.documents), (3, 3, 3), "{r:?}");
+    assert_eq!(r.skipped, [("image.png".to_string(), "not a supported document format".to_string())]);
+    let notes = lib.document("notes.txt").unwrap();
+    assert_eq!(notes.metadata.title.as_deref(), Some("Audit notes"));
+    assert_eq!(notes.metadata.regions, ["CZ"]);
+    assert!(!notes.inferred_fields.contains(&"title".to_string()));
+
+    // Nothing changed: nothing extracted.
+    let r = lib.index(None, &mut |_| {}).unwrap();
+    assert_eq!((r.unchanged, r.extracted, r.added, r.updated), (3, 0, 0, 0), "{r:?}");
+
+    // Bookmarks before the changes.
+    let incident = lib.document("policies/incident.md").unwrap();
+    let binder = lib.create_binder("Audit 2026", "").unwrap();
+    let b_incident = lib.add_bookmark(&NewBookmark { document_id: incident.id, page: 2, quote: Some("Call the duty officer.".into()), note: "escalation".into(), tags: vec!["ir".into()], binders: vec![binder.id] }).unwrap();
+    let access = lib.document("policies/access.md").unwrap();
+    let b_access = lib.add_bookmark(&NewBookmark { document_id: access.id, page: 1, binders: vec![binder.id], ..Default::default() }).unwrap();
+    let notes_b = lib.add_bookmark(&NewBookmark { document_id: notes.id, page: 1, ..Default::default() }).unwrap();
+
+    // Change one file.
+    std::thread::sleep(Duration::from_millis(20));
+    write(root, "policies/access.md", "# Access Policy\n\nAccess reviews are monthly.");
+    let r = lib.index(None, &mut |_| {}).unwrap();
+    assert_eq!((r.updated, r.extracted), (1, 1), "{r:?}");
+    assert_eq!(search(&lib, "monthly").total_documents, 1);
+    assert_eq!(search(&lib, "quarterly").total_documents, 0);
+    assert_eq!(lib.catalog().bookmark(b_access.id).unwrap().state, BookmarkState::Changed);
+
+    // Rename/move a file: recognised by hash, nothing extracted, bookmark follows.
+    std::fs::create_dir_all(root.join("archive")).unwrap();
+    std::fs::rename(root.join("policies/incident.md"), root.join("archive/incident-2026.md")).unwrap();
+    let r = lib.index(None, &mut |_| {}).unwrap();
+    assert_eq!((r.moved, r.extracted, r.removed), (1, 0, 0), "{r:?}");
+    let b = lib.catalog().bookmark(b_incident.id).unwrap();
+    assert_eq!(b.state, BookmarkState::Current);
+    assert_eq!(b.document_path, "archive/incident-2026.md");
+    assert_eq!(b.document_id, Some(incident.id));
+    assert_eq!(search(&lib, "duty officer").documents[0].path, "archive/incident-2026.md");
+
+    // Delete a file: it leaves catalog and index; its bookmark says so.
+    std::fs::remove_file(root.join("notes.txt")).unwrap();
+    let r = lib.index(None, &mut |_| {}).unwrap();
+    assert_eq!(r.removed, 1);
+    assert_eq!(search(&lib, "zebracorn").total_documents, 0);
+    assert_eq!(lib.catalog().bookmark(notes_b.id).unwrap().state, BookmarkState::Missing);
+
+    // Delete the index folder: reopening rebuilds it from the catalog, bookmarks intact.
+    drop(lib);
+    std::fs::remove_dir_all(data.path().join("index")).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    assert_eq!(search(&lib, "duty officer").total_documents, 1);
+    assert_eq!(search(&lib, "monthly").total_documents, 1);
+    let in_binder = lib.bookmarks(Some("Audit 2026")).unwrap();
+    assert_eq!(in_binder.iter().map(|b| b.id).collect::<Vec<_>>(), [b_incident.id, b_access.id]);
+    assert_eq!(in_binder[0].quote.as_deref(), Some("Call the duty officer."));
+    assert_eq!(lib.bookmarks(None).unwrap().len(), 3);
+}
+
+#[test]
+fn invalid_sidecar_is_reported_and_the_document_still_indexed() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(lib_dir.path(), "report.md", "# SOC 2 Type II report\n\nIndependent service auditor opinion.");
+    write(lib_dir.path(), "report.md.meta.toml", "title = \"Acme\"\ncategory = \"nonsense\"\nperiod_end = \"soon\"\n");
+    let mut lib = Library::open(data.path(), worker()).unwrap();
+    lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    let d = lib.document("report.md").unwrap();
+    assert_eq!(d.metadata.title.as_deref(), Some("Acme"));
+    assert_eq!(d.sidecar_errors.len(), 2);
+    assert!(d.sidecar_errors.iter().any(|e| e.contains("`category`")));
+    assert!(d.inferred_fields.contains(&"category".to_string()));
+    let status = lib.status().unwrap();
+    assert!(status.problems.iter().any(|p| p.reason.starts_with("sidecar:")));
+    assert_eq!(search(&lib, "opinion").total_documents, 1);
+}
+
+fn rewrite_zip(src: &Path, dst: &Path, change: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>, extra: Option<(&str, &[u8])>) {
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if let Some(bytes) = change(&name, bytes) {
+            zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zout.write_all(&bytes).unwrap();
+        }
+    }
+    if let Some((name, bytes)) = extra {
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zout.write_all(bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+#[test]
+fn export_verify_and_tampered_packages_are_rejected() {
+    let (_data, lib) = sample_library();
+    let out = tempfile::tempdir().unwrap();
+    let binder = lib.create_binder("SOC 2 — 2026 <audit>", "Evidence for the 2026 audit").unwrap();
+    let hit = &search(&lib, "incident response").documents[0];
+    lib.add_bookmark(&NewBookmark { document_id: hit.id, page: hit.pages[0].page, quote: Some("incident response".into()), note: "IR plan <b>".into(), tags: vec!["IR".into()], binders: vec![binder.id] }).unwrap();
+    let cert = lib.document("fictional/kestrel-iso27001-certificate.pdf").unwrap();
+    lib.add_bookmark(&NewBookmark { document_id: cert.id, page: 2, binders: vec![binder.id], ..Default::default() }).unwrap();
+    let zip_path = out.path().join("evidence.zip");
+    let mut steps = 0;
+    let report = lib.export_binder("SOC 2 — 2026 <audit>", &zip_path, true, &mut |_, _| steps += 1).unwrap();
+    assert_eq!(report.bookmarks, 2);
+    assert!(steps >= 2);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let ok = verify_package(&zip_path).unwrap();
+    assert!(ok.ok, "{:?}", ok.problems);
+    assert_eq!(ok.checked, report.files - 1);
+
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let names: Vec<String> = (0..zin.len()).map(|i| zin.by_index(i).unwrap().name().to_string()).collect();
+    assert!(names.contains(&"index.html".to_string()) && names.contains(&"manifest.json".to_string()));
+    assert!(names.iter().any(|n| n == "files/nist/SP800-61rev2.pdf"));
+    assert!(names.iter().all(|n| !n.contains("..") && !n.starts_with('/')));
+    let mut html = String::new();
+    zin.by_name("index.html").unwrap().read_to_string(&mut html).unwrap();
+    assert!(html.contains("SOC 2 — 2026 &lt;audit&gt;") && html.contains("IR plan &lt;b&gt;") && html.contains("NIST SP 800-61"));
+
+    // A changed byte, a missing file, an unlisted file: each is caught.
+    let tampered = out.path().join("tampered.zip");
+    rewrite_zip(&zip_path, &tampered, |n, mut b| {
+        if n == "index.html" {
+            b.extend_from_slice(b"<!-- edited -->");
+        }
+        Some(b)
+    }, None);
+    let r = verify_package(&tampered).unwrap();
+    assert!(!r.ok && r.problems.iter().any(|p| p.starts_with("index.html")), "{:?}", r.problems);
+    rewrite_zip(&zip_path, &tampered, |n, b| (n != "bookmarks.json").then_some(b), None);
+    assert!(verify_package(&tampered).unwrap().problems.iter().any(|p| p.contains("missing")));
+    rewrite_zip(&zip_path, &tampered, |_, b| Some(b), Some(("extra.txt", b"x")));
+    assert!(verify_package(&tampered).unwrap().problems.iter().any(|p| p.contains("not listed")));
+    std::fs::write(&tampered, b"not a zip").unwrap();
+    assert!(verify_package(&tampered).is_err());
+
+    // The library's own files verify against the catalog.
+    let v = lib.verify_library().unwrap();
+    assert!(v.ok && v.checked == lib.documents().unwrap().len(), "{:?}", v.problems);
+}
+
+#[test]
+fn every_shared_pdf_is_indexed_or_has_a_recorded_reason() {
+    let Some(shared) = shared() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let root = shared.join("pdfs");
+    let report = lib.index(Some(&root), &mut |_| {}).unwrap();
+    let pdfs: Vec<String> = walk(&root).into_iter().filter(|p| p.to_lowercase().ends_with(".pdf")).collect();
+    let docs = lib.documents().unwrap();
+    let mut by_status: HashMap<String, usize> = HashMap::new();
+    for pdf in &pdfs {
+        let d = docs.iter().find(|d| &d.path == pdf).unwrap_or_else(|| panic!("{pdf} is not in the catalog; skipped: {:?}", report.skipped));
+        if d.status != Status::Indexed {
+            assert!(d.reason.as_deref().is_some_and(|r| !r.is_empty()), "{pdf} has no reason");
+        }
+        let key = match d.status {
+            Status::Failed => format!("failed: {}", d.reason.as_deref().unwrap().split(':').next().unwrap()),
+            s => format!("{s:?}").to_lowercase(),
+        };
+        *by_status.entry(key).or_default() += 1;
+    }
+    eprintln!("../shared/pdfs: {} PDFs: {:?}", pdfs.len(), by_status);
+    assert!(by_status.get("indexed").copied().unwrap_or(0) * 10 >= pdfs.len() * 8, "{by_status:?}");
+    // The encrypted sample is recognised as such.
+    assert!(by_status.keys().any(|k| k.contains("password required")), "{by_status:?}");
+}
+
+fn walk(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn corpus_metadata_inference_agrees_with_the_manifest() {
+    let Some(shared) = shared() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let started = std::time::Instant::now();
+    let report = lib.index(Some(&shared.join("corpus")), &mut |_| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("../shared/corpus (debug build): {} documents, {} pages in {secs:.1} s = {:.0} pages/s", report.documents, report.pages, report.pages as f64 / secs);
+    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
+    let mut rows = manifest.lines();
+    let header: Vec<&str> = rows.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    // The manifest's labels name a few categories differently; map them onto ours.
+    let category_of = |c: &str| match c {
+        "audit-framework" | "control-catalog" | "glossary" => "framework",
+        "template" | "template-form" => "policy-template",
+        "training-slides" => "whitepaper",
+        "benchmark-baseline" => "blueprint",
+        "privacy-law" => "privacy",
+        "regional-law" => "regional",
+        other => other,
+    }
+    .to_string();
+    let norm = |s: &str| s.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+    let (mut n, mut cat, mut reg, mut std) = (0, 0, 0, 0);
+    for row in rows {
+        let f: Vec<&str> = row.split('\t').collect();
+        let d = lib.document(f[col("relative_path")]).unwrap();
+        n += 1;
+        cat += (d.metadata.category.as_deref() == Some(category_of(f[col("category")]).as_str())) as usize;
+        let expected_regions: Vec<String> = f[col("region")].split('/').map(|r| if r.eq_ignore_ascii_case("global") { "Global".into() } else { r.to_uppercase() }).collect();
+        reg += d.metadata.regions.iter().any(|r| expected_regions.contains(r)) as usize;
+        let human = norm(f[col("standards")]);
+        std += d.metadata.standards.iter().any(|s| human.contains(&norm(&s.replace("NIST SP", "SP").replace("ISO/IEC", "")))) as usize;
+    }
+    let pct = |x: usize| 100.0 * x as f64 / n as f64;
+    eprintln!("metadata inference vs MANIFEST.tsv over {n} documents: category {:.0} %, region {:.0} %, standards {:.0} %", pct(cat), pct(reg), pct(std));
+    assert_eq!(n, 60);
+    assert!(pct(cat) >= 75.0 && pct(reg) >= 80.0 && pct(std) >= 60.0);
+}
+
+#[test]
+fn worker_limits_are_enforced() {
+    let Some(shared) = shared() else { return };
+    let lib_dir = tempfile::tempdir().unwrap();
+    let big = shared.join("corpus/acsc-au/privacy-act-1988-C2025C00378.pdf");
+    std::fs::copy(&big, lib_dir.path().join("act.pdf")).unwrap();
+    // Time limit.
+    let data = tempfile::tempdir().unwrap();
+    let mut cfg = worker();
+    cfg.timeout = Duration::from_millis(50);
+    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    assert_eq!(r.failed.len(), 1);
+    assert!(r.failed[0].1.starts_with("timeout"), "{:?}", r.failed);
+    // Memory limit.
+    let data = tempfile::tempdir().unwrap();
+    let mut cfg = worker();
+    cfg.memory_limit_mb = 90;
+    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    assert!(r.failed.first().is_some_and(|f| f.1.starts_with("too large")), "{:?}", r.failed);
+    // Size limit.
+    let data = tempfile::tempdir().unwrap();
+    let mut cfg = worker();
+    cfg.max_file_bytes = 1000;
+    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    assert!(r.failed[0].1.starts_with("too large"), "{:?}", r.failed);
+    let d = lib.document("act.pdf").unwrap();
+    assert_eq!(d.status, Status::Failed);
+    // Still browsable by metadata, findable by title.
+    assert_eq!(search(&lib, "act").total_documents, 1);
+}
