@@ -1,1 +1,115 @@
+//! CLI tests: the `trustshelf` binary on the sample library, checking the documented JSON output.
 
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn ts(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("trustshelf").unwrap();
+    c.env("TRUSTSHELF_DATA", data).env_remove("CI");
+    c
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let out = ts(data).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn indexed() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    let docs = repo().join("documents");
+    let report = json(data.path(), &["index", docs.to_str().unwrap(), "--json"]);
+    assert!(report["documents"].as_u64().unwrap() >= 30);
+    assert_eq!(report["failed"].as_array().unwrap().len(), 0);
+    data
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let data = indexed();
+    let r = json(data.path(), &["search", "incident response", "--json", "--limit", "5"]);
+    let first = &r["documents"][0];
+    assert_eq!(first["path"], "nist/SP800-61rev2.pdf");
+    for key in ["id", "title", "path", "category", "regions", "standards", "score", "pages", "format", "status", "date", "matching_pages"] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    let page = &first["pages"][0];
+    assert!(page["page"].as_u64().unwrap() >= 1);
+    assert!(!page["snippet"].as_str().unwrap().is_empty());
+    assert!(!page["highlights"].as_array().unwrap().is_empty());
+    assert!(r["total_documents"].as_u64().unwrap() >= 5);
+    for facet in ["category", "region", "standard"] {
+        let values = r["facets"][facet].as_array().unwrap();
+        assert!(!values.is_empty());
+        assert!(values.iter().all(|v| v["value"].is_string() && v["count"].as_u64().unwrap() >= 1));
+    }
+    // Filters as options.
+    let r = json(data.path(), &["search", "access", "--standard", "SOC 2", "--json"]);
+    assert!(r["documents"].as_array().unwrap().iter().all(|d| d["standards"].as_array().unwrap().iter().any(|s| s == "SOC 2")));
+}
+
+#[test]
+fn status_facets_show_and_human_output() {
+    let data = indexed();
+    let s = json(data.path(), &["status", "--json"]);
+    assert_eq!(s["failed"], 0);
+    assert!(s["pages"].as_u64().unwrap() > 400);
+    let f = json(data.path(), &["facets", "--json"]);
+    assert!(f["category"].as_array().unwrap().iter().any(|c| c["value"] == "audit-report" && c["count"] == 2));
+    let page = json(data.path(), &["show", "fictional/kestrel-addendum-cz.pdf", "--page", "2", "--json"]);
+    assert!(page["page"]["text"].as_str().unwrap().contains("Bezpečnostní"));
+    let out = ts(data.path()).args(["search", "CC6.1"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[CC6.1]") && text.contains("kestrel-soc2-type2-2026.pdf"), "{text}");
+    // Errors are explained, with a non-zero exit.
+    let out = ts(data.path()).args(["show", "no-such-document.pdf"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such document"));
+}
+
+#[test]
+fn bookmark_binder_export_and_verify() {
+    let data = indexed();
+    let out = tempfile::tempdir().unwrap();
+    ts(data.path()).args(["binder", "create", "Vendor Q3"]).assert().success();
+    let b = json(data.path(), &["bookmark", "add", "nist/SP800-61rev2.pdf", "--page", "28", "--note", "IR plan", "--tag", "ir", "--binder", "Vendor Q3", "--quote", "incident response plan", "--json"]);
+    assert_eq!(b["page"], 28);
+    assert_eq!(b["state"], "current");
+    let list = json(data.path(), &["bookmark", "list", "--binder", "Vendor Q3", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let binders = json(data.path(), &["binder", "list", "--json"]);
+    assert_eq!(binders[0]["bookmark_count"], 1);
+    let zip = out.path().join("vendor-q3.zip");
+    let report = json(data.path(), &["binder", "export", "Vendor Q3", zip.to_str().unwrap(), "--originals", "--json"]);
+    assert_eq!(report["bookmarks"], 1);
+    let v = json(data.path(), &["verify", zip.to_str().unwrap(), "--json"]);
+    assert_eq!(v["ok"], true);
+    // A damaged package fails verification with exit code 1.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let n = bytes.len();
+    bytes.truncate(n - 30);
+    let bad = out.path().join("bad.zip");
+    std::fs::write(&bad, bytes).unwrap();
+    let status = ts(data.path()).args(["verify", bad.to_str().unwrap()]).output().unwrap().status;
+    assert_ne!(status.code(), Some(0));
+    // The library verifies against the catalog.
+    ts(data.path()).args(["verify"]).assert().success();
+    ts(data.path()).args(["bookmark", "remove", &b["id"].to_string()]).assert().success();
+    assert_eq!(json(data.path(), &["bookmark", "list", "--json"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn index_without_a_library_explains_itself() {
+    let data = tempfile::tempdir().unwrap();
+    let out = ts(data.path()).args(["index"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no library indexed yet"));
+    let out = ts(data.path()).args(["index", "/nonexistent/folder"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("library folder not found"));
+}
