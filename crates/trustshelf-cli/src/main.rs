@@ -257,7 +257,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match &cli.command {
         Command::Index { folder, timeout, json } => {
-            let mut lib = open(&cli, Some(*timeout))?;
+            let lib = open(&cli, Some(*timeout))?;
             let tty = std::io::stderr().is_terminal() && !json;
             let bar = indicatif::ProgressBar::hidden();
             if tty {
@@ -403,7 +403,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match cmd {
                 BookmarkCommand::Add { document, page, quote, note, tags, binders, json } => {
                     let doc = lib.document(document)?;
-                    let binders = binders.iter().map(|b| lib.catalog().find_binder(b).map(|b| b.id)).collect::<Result<Vec<_>, _>>()?;
+                    let binders = binders.iter().map(|b| lib.find_binder(b).map(|b| b.id)).collect::<Result<Vec<_>, _>>()?;
                     let b = lib.add_bookmark(&NewBookmark { document_id: doc.id, page: *page, quote: quote.clone(), note: note.clone(), tags: tags.clone(), binders })?;
                     if *json {
                         print_json(&b)?;
@@ -449,13 +449,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
                 BinderCommand::Add { binder, bookmark } => {
-                    let b = lib.catalog().find_binder(binder)?;
-                    lib.catalog().add_to_binder(b.id, *bookmark)?;
+                    let b = lib.find_binder(binder)?;
+                    lib.add_to_binder(b.id, *bookmark)?;
                     writeln!(out, "Bookmark {bookmark} added to {}.", b.name)?;
                 }
                 BinderCommand::Delete { binder } => {
-                    let b = lib.catalog().find_binder(binder)?;
-                    lib.catalog().delete_binder(b.id)?;
+                    let b = lib.find_binder(binder)?;
+                    lib.delete_binder(b.id)?;
                     writeln!(out, "Binder {} deleted; its bookmarks remain.", b.name)?;
                 }
                 BinderCommand::Export { binder, output, originals, json } => {

@@ -87,6 +87,9 @@ pub enum Error {
         /// How many pages the document has.
         pages: u32,
     },
+    /// A document's file no longer matches what was indexed.
+    #[error("{0} changed on disk since it was indexed; re-index to view it")]
+    DocumentChanged(String),
     /// A bookmark id does not exist.
     #[error("no such bookmark: {0}")]
     BookmarkNotFound(i64),
@@ -126,6 +129,7 @@ impl Error {
             Error::LibraryInUse(_) => "library_in_use",
             Error::DocumentNotFound(_) => "document_not_found",
             Error::PageOutOfRange { .. } => "page_out_of_range",
+            Error::DocumentChanged(_) => "document_changed",
             Error::BookmarkNotFound(_) => "bookmark_not_found",
             Error::BinderNotFound(_) => "binder_not_found",
             Error::BinderExists(_) => "binder_exists",

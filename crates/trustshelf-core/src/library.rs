@@ -1,24 +1,27 @@
 //! The library handle: one data directory (catalog, index, lock) and the library folder it indexes.
-//! Everything the CLI and the app do goes through here; it holds the long-lived index reader and the
-//! in-memory document table that search uses, and refreshes them when another process changed the
-//! catalog.
+//! Everything the CLI and the app do goes through here. It is `Sync`: searches and bookmark edits run
+//! while an index run is under way (the run uses its own catalog connection; SQLite's WAL lets readers
+//! and short writes interleave), and it refreshes its reader and in-memory document table when the
+//! catalog changed, also when another process changed it.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tantivy::IndexReader;
 
 use crate::bookmarks::{Binder, Bookmark, BookmarkUpdate, NewBookmark};
 use crate::catalog::{Catalog, Document, Status};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportReport, VerifyReport};
 use crate::extract::Page;
-use crate::index::PageIndex;
+use crate::index::{Fields, PageIndex};
 use crate::ingest::{self, IndexReport, Progress};
 use crate::search::{self, DocTable, Facets, SearchRequest, SearchResponse};
 use crate::worker::WorkerConfig;
 
 const ROOT_SETTING: &str = "library_root";
+const CATALOG_FILE: &str = "catalog.sqlite";
 
 /// Counts and failures, for `status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,7 +36,7 @@ pub struct LibraryStatus {
     pub pages: u64,
     /// Pages in the search index.
     pub indexed_pages: u64,
-    /// Documents by status.
+    /// Documents fully indexed.
     pub indexed: usize,
     /// Documents with some failed pages.
     pub partial: usize,
@@ -41,7 +44,7 @@ pub struct LibraryStatus {
     pub failed: usize,
     /// Documents whose sidecar has errors.
     pub sidecar_errors: usize,
-    /// Every document that needs attention: (path, status, reason).
+    /// Every document that needs attention.
     pub problems: Vec<DocumentProblem>,
     /// Bookmarks.
     pub bookmarks: usize,
@@ -74,9 +77,13 @@ pub struct PageView {
 /// An open library.
 pub struct Library {
     data_dir: PathBuf,
-    catalog: Catalog,
-    index: PageIndex,
-    table: Mutex<(u64, std::sync::Arc<DocTable>)>,
+    /// Connection for reads and user-data writes.
+    catalog: Mutex<Catalog>,
+    /// The index's writer side; held by an index run.
+    index: Mutex<PageIndex>,
+    reader: IndexReader,
+    fields: Fields,
+    table: Mutex<(u64, Arc<DocTable>)>,
     worker: WorkerConfig,
 }
 
@@ -85,20 +92,28 @@ impl Library {
     /// catalog if it is missing, stale or from another schema version.
     pub fn open(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io(format!("creating data directory {}", data_dir.display()), e))?;
-        let catalog = Catalog::open(&data_dir.join("catalog.sqlite"))?;
+        let catalog = Catalog::open(&data_dir.join(CATALOG_FILE))?;
         let generation = Self::generation_of(&catalog)?;
         let index = PageIndex::open(&data_dir.join("index"), &catalog, generation)?;
         let table = DocTable::new(catalog.documents()?);
-        Ok(Library { data_dir: data_dir.to_path_buf(), catalog, index, table: Mutex::new((generation, std::sync::Arc::new(table))), worker })
+        let (reader, fields) = (index.reader().clone(), index.fields);
+        Ok(Library {
+            data_dir: data_dir.to_path_buf(),
+            catalog: Mutex::new(catalog),
+            index: Mutex::new(index),
+            reader,
+            fields,
+            table: Mutex::new((generation, Arc::new(table))),
+            worker,
+        })
     }
 
     fn generation_of(catalog: &Catalog) -> Result<u64> {
         Ok(catalog.setting("generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
     }
 
-    /// The catalog (for bookmark and binder operations).
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+    fn catalog(&self) -> MutexGuard<'_, Catalog> {
+        self.catalog.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The data directory.
@@ -108,21 +123,25 @@ impl Library {
 
     /// The library folder last indexed, if any.
     pub fn root(&self) -> Result<Option<PathBuf>> {
-        Ok(self.catalog.setting(ROOT_SETTING)?.map(PathBuf::from))
+        Ok(self.catalog().setting(ROOT_SETTING)?.map(PathBuf::from))
     }
 
     /// Indexes `folder` (or the library folder indexed last). Holds the data directory's write lock
     /// for the duration; another writer gets [`Error::LibraryInUse`].
-    pub fn index(&mut self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
+    pub fn index(&self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
         let root = match folder {
             Some(f) => f.canonicalize().map_err(|_| Error::LibraryNotFound(f.to_path_buf()))?,
             None => self.root()?.ok_or(Error::NoLibrary)?,
         };
         let _lock = self.write_lock()?;
-        self.catalog.set_setting(ROOT_SETTING, &root.to_string_lossy())?;
-        let report = ingest::index_folder(&self.catalog, &mut self.index, &self.worker, &root, progress)?;
+        let mut index = self.index.try_lock().map_err(|_| Error::LibraryInUse(self.data_dir.clone()))?;
+        // The run writes through its own connection so the UI's stays free.
+        let catalog = Catalog::open(&self.data_dir.join(CATALOG_FILE))?;
+        catalog.set_setting(ROOT_SETTING, &root.to_string_lossy())?;
+        let report = ingest::index_folder(&catalog, &mut index, &self.worker, &root, progress);
+        drop(index);
         self.refresh()?;
-        Ok(report)
+        report
     }
 
     fn write_lock(&self) -> Result<std::fs::File> {
@@ -135,24 +154,25 @@ impl Library {
 
     /// Reloads the document table and index reader if the catalog changed (e.g. in another process).
     pub fn refresh(&self) -> Result<()> {
-        let generation = Self::generation_of(&self.catalog)?;
-        let mut t = self.table.lock().unwrap();
-        if t.0 != generation || self.index.reader().searcher().num_docs() == 0 {
-            self.index.reader().reload()?;
-            *t = (generation, std::sync::Arc::new(DocTable::new(self.catalog.documents()?)));
+        let generation = Self::generation_of(&self.catalog())?;
+        let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        if t.0 != generation {
+            self.reader.reload()?;
+            let docs = self.catalog().documents()?;
+            *t = (generation, Arc::new(DocTable::new(docs)));
         }
         Ok(())
     }
 
-    fn table(&self) -> Result<std::sync::Arc<DocTable>> {
+    fn table(&self) -> Result<Arc<DocTable>> {
         self.refresh()?;
-        Ok(self.table.lock().unwrap().1.clone())
+        Ok(self.table.lock().unwrap_or_else(|e| e.into_inner()).1.clone())
     }
 
     /// Searches the library.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let table = self.table()?;
-        search::search(&self.index, &table, req)
+        search::search(&self.reader.searcher(), self.fields, &table, req)
     }
 
     /// Facet counts over the whole library.
@@ -162,23 +182,25 @@ impl Library {
 
     /// Every document.
     pub fn documents(&self) -> Result<Vec<Document>> {
-        self.catalog.documents()
+        self.catalog().documents()
     }
 
     /// A document by id, or by path relative to the library folder.
     pub fn document(&self, id_or_path: &str) -> Result<Document> {
+        let catalog = self.catalog();
         if let Ok(id) = id_or_path.parse::<i64>() {
-            if let Ok(d) = self.catalog.document(id) {
+            if let Ok(d) = catalog.document(id) {
                 return Ok(d);
             }
         }
         let rel = id_or_path.trim_start_matches("./");
-        if let Some(d) = self.catalog.document_by_path(rel)? {
+        if let Some(d) = catalog.document_by_path(rel)? {
             return Ok(d);
         }
+        drop(catalog);
         if let (Some(root), Ok(abs)) = (self.root()?, Path::new(id_or_path).canonicalize()) {
             if let Ok(rel) = abs.strip_prefix(&root) {
-                if let Some(d) = self.catalog.document_by_path(&rel.to_string_lossy())? {
+                if let Some(d) = self.catalog().document_by_path(&rel.to_string_lossy())? {
                     return Ok(d);
                 }
             }
@@ -189,20 +211,35 @@ impl Library {
     /// One page of a document.
     pub fn page(&self, id_or_path: &str, page: u32) -> Result<PageView> {
         let document = self.document(id_or_path)?;
-        let p = self.catalog.page(&document.hash, page)?.ok_or_else(|| Error::PageOutOfRange { document: document.path.clone(), page, pages: document.page_count })?;
+        let p = self.catalog().page(&document.hash, page)?.ok_or_else(|| Error::PageOutOfRange { document: document.path.clone(), page, pages: document.page_count })?;
         Ok(PageView { document, page: p })
     }
 
-    /// The absolute path of a document's file.
-    pub fn document_file(&self, id: i64) -> Result<PathBuf> {
-        let d = self.catalog.document(id)?;
-        Ok(self.root()?.ok_or(Error::NoLibrary)?.join(d.path))
+    /// Every page of a document, for viewers of non-paged formats.
+    pub fn pages(&self, id: i64) -> Result<Vec<Page>> {
+        let catalog = self.catalog();
+        let d = catalog.document(id)?;
+        catalog.pages(&d.hash)
+    }
+
+    /// The bytes of a document's file, checked against the catalog's hash so a viewer never shows
+    /// content other than what was indexed and cited.
+    pub fn read_document(&self, id: i64) -> Result<Vec<u8>> {
+        let d = self.catalog().document(id)?;
+        let root = self.root()?.ok_or(Error::NoLibrary)?;
+        let path = root.join(&d.path);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)) != d.hash {
+            return Err(Error::DocumentChanged(d.path));
+        }
+        Ok(bytes)
     }
 
     /// Counts and every document that needs attention.
     pub fn status(&self) -> Result<LibraryStatus> {
-        let docs = self.catalog.documents()?;
-        let (documents, pages) = self.catalog.counts()?;
+        let catalog = self.catalog();
+        let docs = catalog.documents()?;
+        let (documents, pages) = catalog.counts()?;
         let mut problems = Vec::new();
         let (mut indexed, mut partial, mut failed, mut sidecar_errors) = (0, 0, 0, 0);
         for d in &docs {
@@ -220,61 +257,99 @@ impl Library {
             }
         }
         Ok(LibraryStatus {
-            root: self.root()?.map(|r| r.display().to_string()),
+            root: catalog.setting(ROOT_SETTING)?,
             data_dir: self.data_dir.display().to_string(),
             documents,
             pages,
-            indexed_pages: self.index.page_count(),
+            indexed_pages: self.reader.searcher().num_docs(),
             indexed,
             partial,
             failed,
             sidecar_errors,
             problems,
-            bookmarks: self.catalog.bookmarks(None)?.len(),
-            binders: self.catalog.binders()?.len(),
+            bookmarks: catalog.bookmarks(None)?.len(),
+            binders: catalog.binders()?.len(),
         })
     }
 
     /// Creates a bookmark.
     pub fn add_bookmark(&self, b: &NewBookmark) -> Result<Bookmark> {
-        self.catalog.add_bookmark(b)
+        self.catalog().add_bookmark(b)
     }
 
-    /// Bookmarks, all or one binder's.
+    /// One bookmark.
+    pub fn bookmark(&self, id: i64) -> Result<Bookmark> {
+        self.catalog().bookmark(id)
+    }
+
+    /// Bookmarks, all or one binder's (by id or name).
     pub fn bookmarks(&self, binder: Option<&str>) -> Result<Vec<Bookmark>> {
-        let id = binder.map(|b| self.catalog.find_binder(b).map(|b| b.id)).transpose()?;
-        self.catalog.bookmarks(id)
+        let catalog = self.catalog();
+        let id = binder.map(|b| catalog.find_binder(b).map(|b| b.id)).transpose()?;
+        catalog.bookmarks(id)
     }
 
     /// Changes a bookmark.
     pub fn update_bookmark(&self, id: i64, u: &BookmarkUpdate) -> Result<Bookmark> {
-        self.catalog.update_bookmark(id, u)
+        self.catalog().update_bookmark(id, u)
     }
 
     /// Deletes a bookmark and returns it.
     pub fn remove_bookmark(&self, id: i64) -> Result<Bookmark> {
-        self.catalog.remove_bookmark(id)
+        self.catalog().remove_bookmark(id)
     }
 
     /// Creates a binder.
     pub fn create_binder(&self, name: &str, description: &str) -> Result<Binder> {
-        self.catalog.create_binder(name, description)
+        self.catalog().create_binder(name, description)
+    }
+
+    /// A binder by id or name.
+    pub fn find_binder(&self, id_or_name: &str) -> Result<Binder> {
+        self.catalog().find_binder(id_or_name)
     }
 
     /// Every binder.
     pub fn binders(&self) -> Result<Vec<Binder>> {
-        self.catalog.binders()
+        self.catalog().binders()
+    }
+
+    /// Renames a binder.
+    pub fn rename_binder(&self, id: i64, name: &str) -> Result<Binder> {
+        self.catalog().rename_binder(id, name)
+    }
+
+    /// Deletes a binder; its bookmarks stay.
+    pub fn delete_binder(&self, id: i64) -> Result<()> {
+        self.catalog().delete_binder(id)
+    }
+
+    /// Puts a bookmark into a binder.
+    pub fn add_to_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
+        self.catalog().add_to_binder(binder, bookmark)
+    }
+
+    /// Takes a bookmark out of a binder.
+    pub fn remove_from_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
+        self.catalog().remove_from_binder(binder, bookmark)
+    }
+
+    /// Sets the order of a binder's bookmarks.
+    pub fn reorder_binder(&self, binder: i64, order: &[i64]) -> Result<()> {
+        self.catalog().reorder_binder(binder, order)
     }
 
     /// Exports a binder (by id or name) as an evidence package.
     pub fn export_binder(&self, binder: &str, dest: &Path, include_originals: bool, progress: &mut dyn FnMut(usize, usize)) -> Result<ExportReport> {
-        let b = self.catalog.find_binder(binder)?;
-        export::export_binder(&self.catalog, self.root()?.as_deref(), b.id, dest, include_originals, progress)
+        let root = self.root()?;
+        let catalog = self.catalog();
+        let b = catalog.find_binder(binder)?;
+        export::export_binder(&catalog, root.as_deref(), b.id, dest, include_originals, progress)
     }
 
     /// Verifies the library's files against the catalog.
     pub fn verify_library(&self) -> Result<VerifyReport> {
         let root = self.root()?.ok_or(Error::NoLibrary)?;
-        export::verify_library(&self.catalog, &root)
+        export::verify_library(&self.catalog(), &root)
     }
 }

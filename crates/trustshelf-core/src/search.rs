@@ -20,7 +20,7 @@ use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term}
 use crate::catalog::{Document, Status};
 use crate::error::Result;
 use crate::extract::Format;
-use crate::index::{analyzer, date_days, Fields, PageIndex, ANALYZER_EN, ANALYZER_IDS, ANALYZER_PLAIN};
+use crate::index::{analyzer, date_days, Fields, ANALYZER_EN, ANALYZER_IDS, ANALYZER_PLAIN};
 use crate::query::{parse, Clause, ParsedQuery};
 use crate::vocab::vocabulary;
 
@@ -472,8 +472,8 @@ fn sort_hits(hits: &mut [DocumentHit], sort: Sort, browsing: bool) {
     }
 }
 
-/// Runs a search.
-pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Result<SearchResponse> {
+/// Runs a search on `searcher` (an index with the schema's `fields`).
+pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequest) -> Result<SearchResponse> {
     let parsed = parse(&req.query, req.as_you_type);
     let mut notices = Vec::new();
     let filters = filters(req, &parsed, &mut notices);
@@ -495,8 +495,7 @@ pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Resul
         });
     }
 
-    let searcher = index.reader().searcher();
-    let f = index.fields;
+    let searcher = searcher.clone();
     let mut fuzzy = false;
     loop {
         let mut b = Builder { f, searcher: &searcher, fuzzy, highlight_plain: BTreeMap::new(), highlight_en: BTreeMap::new(), highlight_ids: BTreeMap::new() };
@@ -559,7 +558,7 @@ pub fn search(index: &PageIndex, table: &DocTable, req: &SearchRequest) -> Resul
             }
         }
 
-        let snippets = Snippets::new(&b, &searcher);
+        let snippets = Snippets::new(&b);
         for h in &mut shown {
             let english = table.get(h.id).and_then(|d| d.metadata.language.as_deref()).unwrap_or("en") == "en";
             for (score, addr) in by_doc.get(&h.id).into_iter().flatten().take(req.pages_per_document.max(1)) {
@@ -585,7 +584,7 @@ struct Snippets {
 const SNIPPET_CHARS: usize = 220;
 
 impl Snippets {
-    fn new(b: &Builder, _searcher: &Searcher) -> Snippets {
+    fn new(b: &Builder) -> Snippets {
         let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), analyzer(name), field, SNIPPET_CHARS);
         Snippets {
             en: make(&b.highlight_en, ANALYZER_EN, b.f.text_en),
@@ -623,7 +622,7 @@ mod tests {
     #[test]
     fn id_snippets_highlight_the_id() {
         let text = "FICTIONAL SAMPLE for TrustShelf — Kestrel Cloud. Page 4\n\nSection III — Controls, Tests and Results\n\nCriterion Kestrel Cloud control Auditor's test Result\n\nCC6.1 Production access requires\nSSO and multi-factor\nauthentication.";
-        let index = PageIndex::in_ram().unwrap();
+        let index = crate::index::PageIndex::in_ram().unwrap();
         let mut terms = BTreeMap::new();
         terms.insert("cc6.1".to_string(), 1.0);
         let g = SnippetGenerator::new(terms, analyzer(ANALYZER_IDS), index.fields.ids, SNIPPET_CHARS);

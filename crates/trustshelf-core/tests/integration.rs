@@ -44,7 +44,7 @@ fn paths(r: &SearchResponse) -> Vec<&str> {
 
 fn sample_library() -> (tempfile::TempDir, Library) {
     let data = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
     let report = lib.index(Some(&repo().join("documents")), &mut |_| {}).unwrap();
     assert!(report.failed.is_empty(), "sample documents failed: {:?}", report.failed);
     assert!(report.skipped.is_empty(), "sample files skipped: {:?}", report.skipped);
@@ -173,7 +173,7 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
     write(root, "image.png", "\u{89}PNG\r\n\u{1a}\n\0\0\0binary");
     write(root, ".hidden.md", "# hidden");
 
-    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
     let r = lib.index(Some(root), &mut |_| {}).unwrap();
     assert_eq!((r.added, r.extracted, r.documents), (3, 3, 3), "{r:?}");
     assert_eq!(r.skipped, [("image.png".to_string(), "not a supported document format".to_string())]);
@@ -201,14 +201,14 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
     assert_eq!((r.updated, r.extracted), (1, 1), "{r:?}");
     assert_eq!(search(&lib, "monthly").total_documents, 1);
     assert_eq!(search(&lib, "quarterly").total_documents, 0);
-    assert_eq!(lib.catalog().bookmark(b_access.id).unwrap().state, BookmarkState::Changed);
+    assert_eq!(lib.bookmark(b_access.id).unwrap().state, BookmarkState::Changed);
 
     // Rename/move a file: recognised by hash, nothing extracted, bookmark follows.
     std::fs::create_dir_all(root.join("archive")).unwrap();
     std::fs::rename(root.join("policies/incident.md"), root.join("archive/incident-2026.md")).unwrap();
     let r = lib.index(None, &mut |_| {}).unwrap();
     assert_eq!((r.moved, r.extracted, r.removed), (1, 0, 0), "{r:?}");
-    let b = lib.catalog().bookmark(b_incident.id).unwrap();
+    let b = lib.bookmark(b_incident.id).unwrap();
     assert_eq!(b.state, BookmarkState::Current);
     assert_eq!(b.document_path, "archive/incident-2026.md");
     assert_eq!(b.document_id, Some(incident.id));
@@ -219,7 +219,7 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
     let r = lib.index(None, &mut |_| {}).unwrap();
     assert_eq!(r.removed, 1);
     assert_eq!(search(&lib, "zebracorn").total_documents, 0);
-    assert_eq!(lib.catalog().bookmark(notes_b.id).unwrap().state, BookmarkState::Missing);
+    assert_eq!(lib.bookmark(notes_b.id).unwrap().state, BookmarkState::Missing);
 
     // Delete the index folder: reopening rebuilds it from the catalog, bookmarks intact.
     drop(lib);
@@ -239,7 +239,7 @@ fn invalid_sidecar_is_reported_and_the_document_still_indexed() {
     let data = tempfile::tempdir().unwrap();
     write(lib_dir.path(), "report.md", "# SOC 2 Type II report\n\nIndependent service auditor opinion.");
     write(lib_dir.path(), "report.md.meta.toml", "title = \"Acme\"\ncategory = \"nonsense\"\nperiod_end = \"soon\"\n");
-    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
     lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
     let d = lib.document("report.md").unwrap();
     assert_eq!(d.metadata.title.as_deref(), Some("Acme"));
@@ -325,7 +325,7 @@ fn export_verify_and_tampered_packages_are_rejected() {
 fn every_shared_pdf_is_indexed_or_has_a_recorded_reason() {
     let Some(shared) = shared() else { return };
     let data = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
     let root = shared.join("pdfs");
     let report = lib.index(Some(&root), &mut |_| {}).unwrap();
     let pdfs: Vec<String> = walk(&root).into_iter().filter(|p| p.to_lowercase().ends_with(".pdf")).collect();
@@ -368,7 +368,7 @@ fn walk(root: &Path) -> Vec<String> {
 fn corpus_metadata_inference_agrees_with_the_manifest() {
     let Some(shared) = shared() else { return };
     let data = tempfile::tempdir().unwrap();
-    let mut lib = Library::open(data.path(), worker()).unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
     let started = std::time::Instant::now();
     let report = lib.index(Some(&shared.join("corpus")), &mut |_| {}).unwrap();
     let secs = started.elapsed().as_secs_f64();
@@ -416,7 +416,7 @@ fn worker_limits_are_enforced() {
     let data = tempfile::tempdir().unwrap();
     let mut cfg = worker();
     cfg.timeout = Duration::from_millis(50);
-    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let lib = Library::open(data.path(), cfg).unwrap();
     let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
     assert_eq!(r.failed.len(), 1);
     assert!(r.failed[0].1.starts_with("timeout"), "{:?}", r.failed);
@@ -424,14 +424,14 @@ fn worker_limits_are_enforced() {
     let data = tempfile::tempdir().unwrap();
     let mut cfg = worker();
     cfg.memory_limit_mb = 90;
-    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let lib = Library::open(data.path(), cfg).unwrap();
     let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
     assert!(r.failed.first().is_some_and(|f| f.1.starts_with("too large")), "{:?}", r.failed);
     // Size limit.
     let data = tempfile::tempdir().unwrap();
     let mut cfg = worker();
     cfg.max_file_bytes = 1000;
-    let mut lib = Library::open(data.path(), cfg).unwrap();
+    let lib = Library::open(data.path(), cfg).unwrap();
     let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
     assert!(r.failed[0].1.starts_with("too large"), "{:?}", r.failed);
     let d = lib.document("act.pdf").unwrap();
