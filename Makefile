@@ -1,19 +1,25 @@
 # TrustShelf: the two commands of the README.
-#   make run   — build, index the sample library documents/ and run a sample search (the app arrives
-#                with the desktop-app issue)
-#   make test  — the whole test suite
+#   make run   — build the desktop app and open it on the sample library documents/
+#   make test  — the whole test suite: Rust unit/integration/CLI tests, UI tests, end-to-end tests
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
+APT_PACKAGES := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libssl-dev \
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core file
 
-.PHONY: run test setup
+.PHONY: run test setup ui
 
 setup:
-	@./scripts/setup.sh
+	@./scripts/setup.sh $(APT_PACKAGES)
 
-run: setup
-	$(CARGO) run --release --locked -q -p trustshelf-cli -- index documents
-	$(CARGO) run --release --locked -q -p trustshelf-cli -- search "incident response" --limit 5
+ui: setup
+	cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
 
-test: setup
+run: ui
+	$(CARGO) build --release --locked -p trustshelf-app --features custom-protocol
+	TRUSTSHELF_LIBRARY="$(CURDIR)/documents" $${CARGO_TARGET_DIR:-target}/release/trustshelf-app
+
+test: ui
 	$(CARGO) test --workspace --locked
+	cd ui && npm test
+	./tests/e2e/run.sh

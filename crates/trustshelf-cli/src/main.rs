@@ -303,6 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 categories: category.clone(),
                 regions: region.clone(),
                 standards: standard.clone(),
+                documents: vec![],
                 limit: *limit,
                 offset: *offset,
                 pages_per_document: *pages,

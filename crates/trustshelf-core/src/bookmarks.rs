@@ -17,7 +17,7 @@ const MAX_NOTE_CHARS: usize = 20_000;
 const MAX_NAME_CHARS: usize = 200;
 
 /// What the user gives to create a bookmark.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct NewBookmark {
     /// The document (catalog id).
@@ -35,7 +35,7 @@ pub struct NewBookmark {
 }
 
 /// Changes to a bookmark; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct BookmarkUpdate {
     /// New note.
@@ -47,7 +47,7 @@ pub struct BookmarkUpdate {
 }
 
 /// Whether a bookmark's document is still there as it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BookmarkState {
     /// The bookmarked content is in the library (possibly under another path).
@@ -59,7 +59,7 @@ pub enum BookmarkState {
 }
 
 /// A bookmark with its citation and the current state of its document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Bookmark {
     /// Id.
     pub id: i64,
@@ -92,7 +92,7 @@ pub struct Bookmark {
 }
 
 /// A named set of bookmarks for one audit or questionnaire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Binder {
     /// Id.
     pub id: i64,

@@ -83,7 +83,7 @@ CREATE TABLE binder_bookmarks (
 "#];
 
 /// Extraction outcome of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every page extracted.
@@ -112,7 +112,7 @@ impl Status {
 }
 
 /// A catalogued document as the UI and CLI see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Document {
     /// Stable id (survives rescans and renames).
     pub id: i64,

@@ -149,3 +149,18 @@ impl serde::Serialize for Error {
         st.end()
     }
 }
+
+/// An error as it crosses the IPC boundary: a stable kind the UI can act on, and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct IpcError {
+    /// Stable machine-readable kind, see [`Error::kind`].
+    pub kind: String,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+impl From<Error> for IpcError {
+    fn from(e: Error) -> Self {
+        IpcError { kind: e.kind().to_string(), message: e.to_string() }
+    }
+}

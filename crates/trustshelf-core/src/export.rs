@@ -48,7 +48,7 @@ pub struct Manifest {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct ExportReport {
     /// The zip written.
     pub path: String,
@@ -61,7 +61,7 @@ pub struct ExportReport {
 }
 
 /// The outcome of a verification.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct VerifyReport {
     /// True if and only if nothing is wrong.
     pub ok: bool,

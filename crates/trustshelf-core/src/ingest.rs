@@ -32,7 +32,7 @@ const COMMIT_EVERY_FILES: usize = 200;
 const COMMIT_EVERY: Duration = Duration::from_secs(10);
 
 /// Progress of an indexing run, pushed to the caller as it happens.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Progress {
     /// The folder was scanned.
@@ -58,7 +58,7 @@ pub enum Progress {
 }
 
 /// What an indexing run did.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct IndexReport {
     /// The library folder.
     pub root: String,

@@ -7,6 +7,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod index;
+pub mod jobs;
 pub mod ingest;
 pub mod library;
 pub mod metadata;

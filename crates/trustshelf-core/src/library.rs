@@ -24,7 +24,7 @@ const ROOT_SETTING: &str = "library_root";
 const CATALOG_FILE: &str = "catalog.sqlite";
 
 /// Counts and failures, for `status`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct LibraryStatus {
     /// The library folder, if one was indexed.
     pub root: Option<String>,
@@ -53,7 +53,7 @@ pub struct LibraryStatus {
 }
 
 /// A document that failed, partly failed, or has an invalid sidecar.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct DocumentProblem {
     /// Document id.
     pub id: i64,
@@ -66,7 +66,7 @@ pub struct DocumentProblem {
 }
 
 /// One page of a document, for the viewer and `show`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct PageView {
     /// The document.
     pub document: Document,

@@ -11,7 +11,7 @@ use crate::extract::{Extraction, Format};
 use crate::vocab::vocabulary;
 
 /// The metadata fields of a document. Every field is optional; dates are `YYYY-MM-DD`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Metadata {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,7 +25,7 @@ use crate::query::{parse, Clause, ParsedQuery};
 use crate::vocab::vocabulary;
 
 /// How to order documents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match first (title order when browsing).
@@ -38,7 +38,7 @@ pub enum Sort {
 }
 
 /// A search as the UI or CLI asks for it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct SearchRequest {
     /// The query text (see [`crate::query`]).
@@ -49,6 +49,8 @@ pub struct SearchRequest {
     pub regions: Vec<String>,
     /// Standard filters.
     pub standards: Vec<String>,
+    /// Only these documents (by id), e.g. to list every hit inside the open document.
+    pub documents: Vec<i64>,
     /// Order of documents.
     pub sort: Sort,
     /// Documents to skip (paging).
@@ -63,12 +65,12 @@ pub struct SearchRequest {
 
 impl Default for SearchRequest {
     fn default() -> Self {
-        SearchRequest { query: String::new(), categories: vec![], regions: vec![], standards: vec![], sort: Sort::Relevance, offset: 0, limit: 20, pages_per_document: 3, as_you_type: false }
+        SearchRequest { query: String::new(), categories: vec![], regions: vec![], standards: vec![], documents: vec![], sort: Sort::Relevance, offset: 0, limit: 20, pages_per_document: 3, as_you_type: false }
     }
 }
 
 /// One matching page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PageHit {
     /// 1-based page number (0: the document has no text; it matched by title).
     pub page: u32,
@@ -81,7 +83,7 @@ pub struct PageHit {
 }
 
 /// One matching document with its best pages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DocumentHit {
     /// Catalog id.
     pub id: i64,
@@ -110,7 +112,7 @@ pub struct DocumentHit {
 }
 
 /// A facet value and how many matching documents carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FacetCount {
     /// The value (category id, region code, standard name).
     pub value: String,
@@ -119,7 +121,7 @@ pub struct FacetCount {
 }
 
 /// Facet counts for the current query and filters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Facets {
     /// By category.
     pub category: Vec<FacetCount>,
@@ -130,7 +132,7 @@ pub struct Facets {
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SearchResponse {
     /// The query as given.
     pub query: String,
@@ -357,6 +359,7 @@ struct Filters {
     title: Vec<String>,
     date_from: Option<String>,
     date_to: Option<String>,
+    documents: Vec<i64>,
 }
 
 fn filters(req: &SearchRequest, parsed: &ParsedQuery, notices: &mut Vec<String>) -> Filters {
@@ -380,7 +383,7 @@ fn filters(req: &SearchRequest, parsed: &ParsedQuery, notices: &mut Vec<String>)
         // Standards outside the vocabulary are valid when a sidecar declared them.
         Some(v.canonical_standard(s).map(str::to_string).unwrap_or_else(|| s.to_string()))
     });
-    Filters { categories, regions, standards, title: parsed.filters.title.clone(), date_from: parsed.filters.date_from.clone(), date_to: parsed.filters.date_to.clone() }
+    Filters { categories, regions, standards, title: parsed.filters.title.clone(), date_from: parsed.filters.date_from.clone(), date_to: parsed.filters.date_to.clone(), documents: req.documents.clone() }
 }
 
 impl Filters {
@@ -390,7 +393,8 @@ impl Filters {
         let cat: Vec<String> = m.category.iter().cloned().collect();
         let date = m.sort_date();
         let title = crate::query::words(m.title.as_deref().unwrap_or(""));
-        any(&self.categories, &cat)
+        (self.documents.is_empty() || self.documents.contains(&d.id))
+            && any(&self.categories, &cat)
             && any(&self.regions, &m.regions)
             && any(&self.standards, &m.standards)
             && self.title.iter().all(|t| title.contains(t))
@@ -409,6 +413,10 @@ impl Filters {
                 .map(|v| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)) as Box<dyn Query>))
                 .collect();
             out.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !self.documents.is_empty() {
+            let ids: Vec<(Occur, Box<dyn Query>)> = self.documents.iter().map(|id| (Occur::Should, Box::new(TermQuery::new(Term::from_field_u64(f.doc_id, *id as u64), IndexRecordOption::Basic)) as Box<dyn Query>)).collect();
+            out.push((Occur::Must, Box::new(BooleanQuery::new(ids))));
         }
         for t in &self.title {
             out.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.title, t), IndexRecordOption::Basic))));

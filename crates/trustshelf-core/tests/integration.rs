@@ -439,3 +439,61 @@ fn worker_limits_are_enforced() {
     // Still browsable by metadata, findable by title.
     assert_eq!(search(&lib, "act").total_documents, 1);
 }
+
+#[test]
+fn the_watch_picks_up_added_files_and_search_works_during_indexing() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(lib_dir.path(), "a.md", "# First\n\nalpha policy");
+    let lib = std::sync::Arc::new(Library::open(data.path(), worker()).unwrap());
+    lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _watch = trustshelf_core::jobs::watch(lib.clone(), lib_dir.path().canonicalize().unwrap(), |_| {}, move |r| {
+        let _ = tx.send(r.map(|r| r.added));
+    })
+    .unwrap();
+    write(lib_dir.path(), "b.md", "# Second\n\nbravo procedure");
+    let added = rx.recv_timeout(Duration::from_secs(30)).expect("the watch re-indexed").unwrap();
+    assert_eq!(added, 1);
+    assert_eq!(search(&lib, "bravo").total_documents, 1);
+
+    // A background run does not block searches or bookmarks.
+    for i in 0..30 {
+        write(lib_dir.path(), &format!("bulk/{i}.md"), &format!("# Bulk {i}\n\ncharlie {i}"));
+    }
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let handle = trustshelf_core::jobs::spawn_index(lib.clone(), None, |_| {}, move |r| {
+        let _ = done_tx.send(r.is_ok() || matches!(r, Err(trustshelf_core::Error::LibraryInUse(_))));
+    });
+    assert_eq!(search(&lib, "alpha").total_documents, 1);
+    let a = lib.document("a.md").unwrap();
+    lib.add_bookmark(&NewBookmark { document_id: a.id, page: 1, ..Default::default() }).unwrap();
+    handle.join().unwrap();
+    assert!(done_rx.recv().unwrap());
+    // The watch may have run the same changes; either way every bulk file ends up searchable.
+    let _ = lib.index(None, &mut |_| {});
+    assert_eq!(search(&lib, "charlie").total_documents, 30);
+}
+
+#[test]
+fn a_second_writer_gets_library_in_use() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(lib_dir.path(), "a.md", "# A\n\ntext");
+    let first = Library::open(data.path(), worker()).unwrap();
+    first.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    let second = Library::open(data.path(), worker()).unwrap();
+    // Hold the first library's write lock through an index run's progress callback.
+    write(lib_dir.path(), "b.md", "# B\n\nmore");
+    let mut outcome = None;
+    first
+        .index(None, &mut |p| {
+            if matches!(p, trustshelf_core::ingest::Progress::Scanned { .. }) && outcome.is_none() {
+                outcome = Some(second.index(None, &mut |_| {}).map(|_| ()));
+            }
+        })
+        .unwrap();
+    assert!(matches!(outcome, Some(Err(trustshelf_core::Error::LibraryInUse(_)))), "{outcome:?}");
+    // The reader in the second handle sees the first one's changes.
+    assert_eq!(search(&second, "more").total_documents, 1);
+}

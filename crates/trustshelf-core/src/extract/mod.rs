@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ExtractError;
 
 /// A file format TrustShelf can extract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Portable Document Format.
@@ -137,7 +137,7 @@ fn looks_binary(head: &[u8]) -> bool {
 }
 
 /// One page (or stable section) of extracted text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Page {
     /// 1-based page number within the document.
     pub number: u32,

@@ -1,0 +1,156 @@
+// End-to-end test of the real TrustShelf binary through WebKitWebDriver (run under Xvfb by run.sh).
+// Path: start on the sample library → facets with counts → type a query → highlighted results → open a
+// result → the viewer shows the hit's page → bookmark it with a note into a new binder → the binder
+// lists it → export the binder → the zip exists and verifies. A screenshot of each screen is saved.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const APP = process.env.APP;
+const CLI = process.env.CLI;
+const ARTIFACTS = process.env.ARTIFACTS ?? "test-artifacts/e2e";
+const EXPORT_ZIP = process.env.EXPORT_ZIP;
+const PORT = 4445;
+const BASE = `http://127.0.0.1:${PORT}`;
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function http(method, path, body) {
+  const res = await fetch(BASE + path, { method, headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+async function waitFor(what, fn, timeout = 30000) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < timeout) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+const driver = spawn("WebKitWebDriver", [`--port=${PORT}`, "--host=127.0.0.1"], { env: { ...process.env, TAURI_WEBVIEW_AUTOMATION: "true" }, stdio: "inherit" });
+let session;
+const S = () => `/session/${session}`;
+const find = async (css) => (await http("POST", `${S()}/element`, { using: "css selector", value: css }))[ELEMENT];
+const findAll = async (css) => (await http("POST", `${S()}/elements`, { using: "css selector", value: css })).map((e) => e[ELEMENT]);
+const tid = (id) => `[data-testid="${id}"]`;
+const click = async (css) => http("POST", `${S()}/element/${await find(css)}/click`, {});
+const type = async (css, text) => http("POST", `${S()}/element/${await find(css)}/value`, { text });
+const text = async (css) => http("GET", `${S()}/element/${await find(css)}/text`);
+const script = (body, args = []) => http("POST", `${S()}/execute/sync`, { script: body, args });
+async function shot(name) {
+  const png = await http("GET", `${S()}/screenshot`);
+  writeFileSync(join(ARTIFACTS, name), Buffer.from(png, "base64"));
+}
+
+async function step(name, fn) {
+  const t = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    await shot(`FAILED-${name.replace(/\W+/g, "-")}.png`).catch(() => {});
+    throw e;
+  }
+}
+
+try {
+  await waitFor("WebKitWebDriver", () => http("GET", "/status").then((s) => s.ready !== false));
+  const launched = Date.now();
+  const created = await http("POST", "/session", { capabilities: { alwaysMatch: { "webkitgtk:browserOptions": { binary: APP, args: [] } } } });
+  session = created.sessionId;
+
+  await step("starts on the sample library with facet counts", async () => {
+    await waitFor("facet counts", async () => (await findAll(`${tid("facet-category")} .count`)).length >= 5, 60000);
+    console.log(`     window usable ${Date.now() - launched} ms after the session request`);
+    await waitFor("indexing to finish", async () => (await text("#statusbar")).includes("Indexed"), 120000);
+    const counts = await script(`return Array.from(document.querySelectorAll('[data-testid="facet-category"] .count')).map(e => Number(e.textContent))`);
+    if (!counts.every((n) => n > 0)) throw new Error(`facet counts ${counts}`);
+    const docs = await findAll(tid("document-item"));
+    if (docs.length < 30) throw new Error(`only ${docs.length} documents listed`);
+    await shot("01-library.png");
+  });
+
+  await step("search shows highlighted results, best document first", async () => {
+    const t0 = Date.now();
+    await type(tid("search-input"), "incident response");
+    await waitFor("results", async () => (await findAll(tid("result-item"))).length > 0 && (await text(`${tid("result-item")} .title`)).includes("800-61"));
+    console.log(`     typed query to painted results: ${Date.now() - t0} ms (includes WebDriver round trips)`);
+    const marks = await findAll(`${tid("result-item")} mark`);
+    if (marks.length < 2) throw new Error("no highlighted terms in snippets");
+    await shot("02-results.png");
+  });
+
+  let hitPage;
+  await step("opening a result shows the hit's page", async () => {
+    hitPage = await script(`return document.querySelector('[data-testid="result-page"]').dataset.page`);
+    await click(tid("result-page"));
+    await waitFor("viewer page number", async () => (await script(`return document.querySelector('[data-testid="viewer-page-number"]')?.textContent`)) === hitPage);
+    await waitFor("rendered PDF page", async () => script(`const c = document.querySelector('.pdf-page canvas'); return !!c && c.width > 100 && document.querySelectorAll('.textLayer span').length > 20`), 30000);
+    await waitFor("highlighted terms on the page", async () => (await findAll(".textLayer mark")).length > 0, 10000);
+    const input = await script(`return document.querySelector('#page-input').value`);
+    if (input !== hitPage) throw new Error(`viewer shows p. ${input}, hit is on p. ${hitPage}`);
+    await shot("03-viewer.png");
+  });
+
+  await step("bookmark the page with a note into a new binder", async () => {
+    await click(tid("bookmark-button"));
+    await type(tid("bookmark-note"), "IR plan requirements for the SOC 2 audit");
+    await type(tid("new-binder-name"), "E2E Audit 2026");
+    await shot("04-bookmark-form.png");
+    await click(tid("bookmark-save"));
+    await waitFor("binder in the sidebar", async () => (await text(tid("binder-list"))).includes("E2E Audit 2026"));
+  });
+
+  await step("the binder lists the bookmark with its citation", async () => {
+    const items = await findAll(tid("binder-item"));
+    await http("POST", `${S()}/element/${items[0]}/click`, {});
+    await waitFor("bookmark card", async () => (await text(tid("bookmark-card"))).includes("IR plan requirements"));
+    const card = await text(tid("bookmark-card"));
+    if (!card.includes(`p. ${hitPage}`) || !card.includes("800-61")) throw new Error(`card: ${card}`);
+    await shot("05-binder.png");
+  });
+
+  await step("export the binder; the package verifies", async () => {
+    await type(tid("export-path"), EXPORT_ZIP);
+    await click(tid("binder-export"));
+    await waitFor("export result", async () => (await text(tid("export-status"))).includes("verified"), 30000);
+    await shot("06-exported.png");
+    if (!existsSync(EXPORT_ZIP)) throw new Error(`${EXPORT_ZIP} does not exist`);
+    const out = execFileSync(CLI, ["verify", EXPORT_ZIP], { encoding: "utf8" });
+    if (!out.startsWith("OK")) throw new Error(out);
+  });
+
+  await step("keyboard: / focuses search, arrows move, Esc returns", async () => {
+    await click(tid("viewer"));
+    await http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "/" }, { type: "keyUp", value: "/" }] }] });
+    const focused = await script(`return document.activeElement?.dataset?.testid`);
+    if (focused !== "search-input") throw new Error(`focus on ${focused}`);
+  });
+} catch (e) {
+  if (!failed) {
+    failed++;
+    console.log(`FAIL setup: ${e.message}`);
+  }
+} finally {
+  if (session) await http("DELETE", S()).catch(() => {});
+  driver.kill();
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

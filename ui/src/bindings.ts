@@ -1,0 +1,612 @@
+// Generated from the Rust types of trustshelf-core by crates/trustshelf-core/tests/bindings.rs.
+// Do not edit: run `UPDATE_BINDINGS=1 cargo test -p trustshelf-core --test bindings`.
+
+export type IpcError = { 
+/**
+ * Stable machine-readable kind, see [`Error::kind`].
+ */
+kind: string, 
+/**
+ * What went wrong, in words.
+ */
+message: string, };
+
+export type Format = "pdf" | "markdown" | "html" | "text" | "docx" | "xlsx" | "ods" | "csv";
+
+export type Page = { 
+/**
+ * 1-based page number within the document.
+ */
+number: number, 
+/**
+ * What to call this page to a person: "p. 7", a heading, "Sheet1 rows 1–40".
+ */
+label: string, 
+/**
+ * The page's text.
+ */
+text: string, };
+
+export type Metadata = { 
+/**
+ * Title.
+ */
+title?: string | null, 
+/**
+ * Category id from the vocabulary.
+ */
+category?: string | null, 
+/**
+ * Region codes.
+ */
+regions?: Array<string>, 
+/**
+ * Standard names (canonical when known to the vocabulary).
+ */
+standards?: Array<string>, 
+/**
+ * Issuer or auditor.
+ */
+issuer?: string | null, 
+/**
+ * Publication date.
+ */
+published?: string | null, 
+/**
+ * Start of the period an audit report covers.
+ */
+period_start?: string | null, 
+/**
+ * End of the period an audit report covers.
+ */
+period_end?: string | null, 
+/**
+ * Date a certificate or report stops being valid.
+ */
+valid_until?: string | null, 
+/**
+ * Version of the document.
+ */
+version?: string | null, 
+/**
+ * Language (ISO 639-1).
+ */
+language?: string | null, 
+/**
+ * Free-text notes.
+ */
+notes?: string | null, };
+
+export type Status = "indexed" | "partial" | "failed";
+
+export type Document = { 
+/**
+ * Stable id (survives rescans and renames).
+ */
+id: number, 
+/**
+ * Path relative to the library folder, with `/` separators.
+ */
+path: string, 
+/**
+ * SHA-256 of the file's content.
+ */
+hash: string, 
+/**
+ * Size in bytes.
+ */
+size: number, 
+/**
+ * Detected format.
+ */
+format: Format, 
+/**
+ * Extraction status.
+ */
+status: Status, 
+/**
+ * Why extraction failed or was partial, in words.
+ */
+reason: string | null, 
+/**
+ * Which extractor produced the text.
+ */
+extractor: string | null, 
+/**
+ * Number of pages (or sections).
+ */
+page_count: number, 
+/**
+ * Pages that failed, with the reason.
+ */
+failed_pages: Array<[number, string]>, 
+/**
+ * Effective metadata: declared, completed by inferred.
+ */
+metadata: Metadata, 
+/**
+ * Names of the fields in `metadata` that were inferred rather than declared.
+ */
+inferred_fields: Array<string>, 
+/**
+ * Problems with the document's sidecar, one per field.
+ */
+sidecar_errors: Array<string>, };
+
+export type Sort = "relevance" | "date" | "title";
+
+export type SearchRequest = { 
+/**
+ * The query text (see [`crate::query`]).
+ */
+query: string, 
+/**
+ * Category filters (OR within, AND across fields).
+ */
+categories: Array<string>, 
+/**
+ * Region filters.
+ */
+regions: Array<string>, 
+/**
+ * Standard filters.
+ */
+standards: Array<string>, 
+/**
+ * Only these documents (by id), e.g. to list every hit inside the open document.
+ */
+documents: Array<number>, 
+/**
+ * Order of documents.
+ */
+sort: Sort, 
+/**
+ * Documents to skip (paging).
+ */
+offset: number, 
+/**
+ * Documents to return.
+ */
+limit: number, 
+/**
+ * Best pages to return per document.
+ */
+pages_per_document: number, 
+/**
+ * Treat the last word as a prefix too (search-as-you-type).
+ */
+as_you_type: boolean, };
+
+export type PageHit = { 
+/**
+ * 1-based page number (0: the document has no text; it matched by title).
+ */
+page: number, 
+/**
+ * Relevance score of this page.
+ */
+score: number, 
+/**
+ * A passage of the page around the best match.
+ */
+snippet: string, 
+/**
+ * Highlighted ranges in `snippet`, as `[start, end)` offsets in Unicode characters.
+ */
+highlights: Array<[number, number]>, };
+
+export type DocumentHit = { 
+/**
+ * Catalog id.
+ */
+id: number, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Path relative to the library folder.
+ */
+path: string, 
+/**
+ * Format.
+ */
+format: Format, 
+/**
+ * Extraction status.
+ */
+status: Status, 
+/**
+ * Category id.
+ */
+category: string | null, 
+/**
+ * Region codes.
+ */
+regions: Array<string>, 
+/**
+ * Standards.
+ */
+standards: Array<string>, 
+/**
+ * Document date (end of coverage, else published), `YYYY-MM-DD`.
+ */
+date: string | null, 
+/**
+ * Document score (0 when browsing).
+ */
+score: number, 
+/**
+ * How many of its pages match.
+ */
+matching_pages: number, 
+/**
+ * The best pages, best first.
+ */
+pages: Array<PageHit>, };
+
+export type FacetCount = { 
+/**
+ * The value (category id, region code, standard name).
+ */
+value: string, 
+/**
+ * Matching documents with this value.
+ */
+count: number, };
+
+export type Facets = { 
+/**
+ * By category.
+ */
+category: Array<FacetCount>, 
+/**
+ * By region.
+ */
+region: Array<FacetCount>, 
+/**
+ * By standard.
+ */
+standard: Array<FacetCount>, };
+
+export type SearchResponse = { 
+/**
+ * The query as given.
+ */
+query: string, 
+/**
+ * Matching documents in all.
+ */
+total_documents: number, 
+/**
+ * Matching pages in all.
+ */
+total_pages: number, 
+/**
+ * The requested page of documents.
+ */
+documents: Array<DocumentHit>, 
+/**
+ * Facet counts over all matching documents.
+ */
+facets: Facets, 
+/**
+ * True when no page matched exactly and similar spellings were searched instead.
+ */
+fuzzy: boolean, 
+/**
+ * Things the user may want to know (unknown filter values, …).
+ */
+notices: Array<string>, };
+
+export type PageView = { 
+/**
+ * The document.
+ */
+document: Document, 
+/**
+ * The page.
+ */
+page: Page, };
+
+export type DocumentProblem = { 
+/**
+ * Document id.
+ */
+id: number, 
+/**
+ * Path.
+ */
+path: string, 
+/**
+ * Status.
+ */
+status: Status, 
+/**
+ * What is wrong.
+ */
+reason: string, };
+
+export type LibraryStatus = { 
+/**
+ * The library folder, if one was indexed.
+ */
+root: string | null, 
+/**
+ * The data directory.
+ */
+data_dir: string, 
+/**
+ * Documents catalogued.
+ */
+documents: number, 
+/**
+ * Pages catalogued.
+ */
+pages: number, 
+/**
+ * Pages in the search index.
+ */
+indexed_pages: number, 
+/**
+ * Documents fully indexed.
+ */
+indexed: number, 
+/**
+ * Documents with some failed pages.
+ */
+partial: number, 
+/**
+ * Documents that failed entirely.
+ */
+failed: number, 
+/**
+ * Documents whose sidecar has errors.
+ */
+sidecar_errors: number, 
+/**
+ * Every document that needs attention.
+ */
+problems: Array<DocumentProblem>, 
+/**
+ * Bookmarks.
+ */
+bookmarks: number, 
+/**
+ * Binders.
+ */
+binders: number, };
+
+export type Progress = { "event": "scanned", 
+/**
+ * Files found.
+ */
+files: number, 
+/**
+ * Files that need extraction.
+ */
+to_extract: number, } | { "event": "extracted", 
+/**
+ * Files done so far.
+ */
+done: number, 
+/**
+ * Files to do in all.
+ */
+total: number, 
+/**
+ * The file just done.
+ */
+path: string, 
+/**
+ * Why it failed, if it did.
+ */
+error: string | null, } | { "event": "finished" };
+
+export type IndexReport = { 
+/**
+ * The library folder.
+ */
+root: string, 
+/**
+ * Files found.
+ */
+scanned: number, 
+/**
+ * New documents.
+ */
+added: number, 
+/**
+ * Documents whose content or sidecar changed.
+ */
+updated: number, 
+/**
+ * Documents unchanged.
+ */
+unchanged: number, 
+/**
+ * Documents renamed or moved (recognised by content hash).
+ */
+moved: number, 
+/**
+ * Documents whose files are gone.
+ */
+removed: number, 
+/**
+ * Files extracted in this run (the others came from the cache).
+ */
+extracted: number, 
+/**
+ * Files whose extraction failed in this run: (path, reason).
+ */
+failed: Array<[string, string]>, 
+/**
+ * Files left out: (path, reason).
+ */
+skipped: Array<[string, string]>, 
+/**
+ * Pages now in the library.
+ */
+pages: number, 
+/**
+ * Documents now in the library.
+ */
+documents: number, 
+/**
+ * Wall-clock time of the run in milliseconds.
+ */
+elapsed_ms: number, };
+
+export type BookmarkState = "current" | "changed" | "missing";
+
+export type Bookmark = { 
+/**
+ * Id.
+ */
+id: number, 
+/**
+ * SHA-256 of the bookmarked document's content.
+ */
+document_hash: string, 
+/**
+ * The document's current catalog id, when it is still there.
+ */
+document_id: number | null, 
+/**
+ * Its path (current when found, else as bookmarked).
+ */
+document_path: string, 
+/**
+ * Its title when bookmarked.
+ */
+document_title: string, 
+/**
+ * 1-based page.
+ */
+page: number, 
+/**
+ * What the page is called ("p. 7", a heading).
+ */
+page_label: string, 
+/**
+ * The quoted passage.
+ */
+quote: string | null, 
+/**
+ * Note.
+ */
+note: string, 
+/**
+ * Tags.
+ */
+tags: Array<string>, 
+/**
+ * Binders holding it.
+ */
+binders: Array<number>, 
+/**
+ * Whether the document is still there as it was.
+ */
+state: BookmarkState, 
+/**
+ * Created (RFC 3339).
+ */
+created_at: string, 
+/**
+ * Last changed (RFC 3339).
+ */
+updated_at: string, };
+
+export type NewBookmark = { 
+/**
+ * The document (catalog id).
+ */
+document_id: number, 
+/**
+ * 1-based page.
+ */
+page: number, 
+/**
+ * The quoted passage, if a selection was bookmarked.
+ */
+quote: string | null, 
+/**
+ * A note.
+ */
+note: string, 
+/**
+ * Tags.
+ */
+tags: Array<string>, 
+/**
+ * Binders to put it in.
+ */
+binders: Array<number>, };
+
+export type BookmarkUpdate = { 
+/**
+ * New note.
+ */
+note: string | null, 
+/**
+ * New tags.
+ */
+tags: Array<string> | null, 
+/**
+ * New quote (`Some(None)` removes it).
+ */
+quote: string | null | null, };
+
+export type Binder = { 
+/**
+ * Id.
+ */
+id: number, 
+/**
+ * Name (unique).
+ */
+name: string, 
+/**
+ * Description.
+ */
+description: string, 
+/**
+ * Number of bookmarks.
+ */
+bookmark_count: number, 
+/**
+ * Created (RFC 3339).
+ */
+created_at: string, };
+
+export type ExportReport = { 
+/**
+ * The zip written.
+ */
+path: string, 
+/**
+ * Bookmarks exported.
+ */
+bookmarks: number, 
+/**
+ * Files in the package, manifest included.
+ */
+files: number, 
+/**
+ * Bookmarks whose document changed or disappeared, and originals that could not be included.
+ */
+warnings: Array<string>, };
+
+export type VerifyReport = { 
+/**
+ * True if and only if nothing is wrong.
+ */
+ok: boolean, 
+/**
+ * Files checked.
+ */
+checked: number, 
+/**
+ * What is wrong, one line each.
+ */
+problems: Array<string>, };

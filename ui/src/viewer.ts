@@ -1,0 +1,84 @@
+// Renders one page of a document: PDFs through the bundled pdf.js (scripting and eval off, canvas plus
+// a selectable text layer with the query's terms marked), every other format as its extracted text.
+import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
+import "pdfjs-dist/web/pdf_viewer.css";
+import { findTerms, markText } from "./logic";
+
+let workerReady = false;
+function ensureWorker() {
+  if (workerReady) return;
+  pdfjs.GlobalWorkerOptions.workerPort = new Worker(new URL("pdfjs-dist/legacy/build/pdf.worker.min.mjs", import.meta.url), { type: "module" });
+  workerReady = true;
+}
+
+type PdfDoc = Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
+let cached: { id: number; doc: PdfDoc } | null = null;
+
+export async function openPdf(id: number, bytes: ArrayBuffer): Promise<number> {
+  ensureWorker();
+  if (cached?.id === id) return cached.doc.numPages;
+  if (cached) void cached.doc.destroy();
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    enableXfa: false,
+    stopAtErrors: false,
+  }).promise;
+  cached = { id, doc };
+  return doc.numPages;
+}
+
+export function hasPdf(id: number): boolean {
+  return cached?.id === id;
+}
+
+/** Draws page `n` into `container` at `zoom`; marks `terms`; returns the first mark, if any. */
+export async function renderPdfPage(container: HTMLElement, n: number, zoom: number, terms: string[]): Promise<HTMLElement | null> {
+  if (!cached) return null;
+  const page = await cached.doc.getPage(n);
+  const viewport = page.getViewport({ scale: 1.35 * zoom });
+  const ratio = window.devicePixelRatio || 1;
+  const wrap = document.createElement("div");
+  wrap.className = "pdf-page";
+  wrap.style.width = `${viewport.width}px`;
+  wrap.style.height = `${viewport.height}px`;
+  wrap.style.setProperty("--scale-factor", String(viewport.scale));
+  wrap.style.setProperty("--total-scale-factor", String(viewport.scale));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.floor(viewport.width * ratio);
+  canvas.height = Math.floor(viewport.height * ratio);
+  canvas.style.width = `${viewport.width}px`;
+  canvas.style.height = `${viewport.height}px`;
+  const text = document.createElement("div");
+  text.className = "textLayer";
+  wrap.append(canvas, text);
+  container.replaceChildren(wrap);
+  const ctx = canvas.getContext("2d")!;
+  await page.render({ canvas, canvasContext: ctx, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined }).promise;
+  const layer = new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport });
+  await layer.render();
+  let first: HTMLElement | null = null;
+  for (const span of Array.from(text.querySelectorAll("span"))) {
+    const s = span.textContent ?? "";
+    if (findTerms(s, terms).length) {
+      span.innerHTML = markText(s, terms);
+      first ??= span.querySelector("mark");
+    }
+  }
+  return first;
+}
+
+/** Shows extracted text (Markdown, HTML, DOCX, spreadsheets): escaped, never rendered as markup. */
+export function renderTextPage(container: HTMLElement, label: string, body: string, terms: string[]): HTMLElement | null {
+  const article = document.createElement("article");
+  article.className = "text-page";
+  const h = document.createElement("div");
+  h.className = "section-label";
+  h.textContent = label;
+  const pre = document.createElement("div");
+  pre.className = "text-body";
+  pre.innerHTML = markText(body, terms);
+  article.append(h, pre);
+  container.replaceChildren(article);
+  return pre.querySelector("mark");
+}
