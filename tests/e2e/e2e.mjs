@@ -79,7 +79,7 @@ try {
   await step("starts on the sample library with facet counts", async () => {
     await waitFor("facet counts", async () => (await findAll(`${tid("facet-category")} .count`)).length >= 5, 60000);
     console.log(`     window usable ${Date.now() - launched} ms after the session request`);
-    await waitFor("indexing to finish", async () => (await text("#statusbar")).includes("Indexed"), 120000);
+    await waitFor("the whole sample library", async () => (await findAll(tid("document-item"))).length >= 30, 120000);
     const counts = await script(`return Array.from(document.querySelectorAll('[data-testid="facet-category"] .count')).map(e => Number(e.textContent))`);
     if (!counts.every((n) => n > 0)) throw new Error(`facet counts ${counts}`);
     const docs = await findAll(tid("document-item"));
@@ -120,6 +120,7 @@ try {
 
   await step("the binder lists the bookmark with its citation", async () => {
     const items = await findAll(tid("binder-item"));
+    await script("arguments[0].scrollIntoView({block: 'center'})", [{ [ELEMENT]: items[0] }]);
     await http("POST", `${S()}/element/${items[0]}/click`, {});
     await waitFor("bookmark card", async () => (await text(tid("bookmark-card"))).includes("IR plan requirements"));
     const card = await text(tid("bookmark-card"));

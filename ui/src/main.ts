@@ -264,7 +264,13 @@ async function renderViewer() {
       area.innerHTML = `<div class="empty">This document has no extracted text. ${escapeHtml(d.reason ?? "")}</div>`;
       first = null;
     }
-    first?.scrollIntoView({ block: "center" });
+    if (first) {
+      // Scroll only the page area (scrollIntoView would move every scrollable ancestor).
+      const a = area.getBoundingClientRect();
+      const m = first.getBoundingClientRect();
+      area.scrollTop += m.top - a.top - a.height / 3;
+      area.scrollLeft += Math.max(0, m.left - a.left - a.width / 2);
+    }
   } catch (e) {
     area.innerHTML = `<div class="empty">${escapeHtml(errorText(e))}</div>`;
   }
@@ -467,7 +473,13 @@ function selectResult(i: number) {
     const on = Number((el as HTMLElement).dataset.index) === state.selected;
     el.classList.toggle("selected", on);
     el.setAttribute("aria-selected", String(on));
-    if (on) el.scrollIntoView({ block: "nearest" });
+    if (on) {
+      const pane = $("#middle");
+      const r = el.getBoundingClientRect();
+      const p = pane.getBoundingClientRect();
+      if (r.top < p.top + 50) pane.scrollTop -= p.top + 50 - r.top;
+      else if (r.bottom > p.bottom) pane.scrollTop += r.bottom - p.bottom;
+    }
   });
 }
 

@@ -36,7 +36,10 @@ export function hasPdf(id: number): boolean {
 export async function renderPdfPage(container: HTMLElement, n: number, zoom: number, terms: string[]): Promise<HTMLElement | null> {
   if (!cached) return null;
   const page = await cached.doc.getPage(n);
-  const viewport = page.getViewport({ scale: 1.35 * zoom });
+  // Fit the page's width to the pane at zoom 1.
+  const natural = page.getViewport({ scale: 1 });
+  const fit = Math.max(0.3, (container.clientWidth - 32) / natural.width);
+  const viewport = page.getViewport({ scale: fit * zoom });
   const ratio = window.devicePixelRatio || 1;
   const wrap = document.createElement("div");
   wrap.className = "pdf-page";

@@ -82,6 +82,8 @@ pub struct Library {
     /// The index's writer side; held by an index run.
     index: Mutex<PageIndex>,
     reader: IndexReader,
+    /// The tantivy index, to read which catalog generation its last commit reflects.
+    tantivy: tantivy::Index,
     fields: Fields,
     table: Mutex<(u64, Arc<DocTable>)>,
     worker: WorkerConfig,
@@ -96,12 +98,14 @@ impl Library {
         let generation = Self::generation_of(&catalog)?;
         let index = PageIndex::open(&data_dir.join("index"), &catalog, generation)?;
         let table = DocTable::new(catalog.documents()?);
-        let (reader, fields) = (index.reader().clone(), index.fields);
+        let generation = index.generation().unwrap_or(0);
+        let (reader, fields, tantivy) = (index.reader().clone(), index.fields, index.index().clone());
         Ok(Library {
             data_dir: data_dir.to_path_buf(),
             catalog: Mutex::new(catalog),
             index: Mutex::new(index),
             reader,
+            tantivy,
             fields,
             table: Mutex::new((generation, Arc::new(table))),
             worker,
@@ -152,14 +156,17 @@ impl Library {
         Ok(f)
     }
 
-    /// Reloads the document table and index reader if the catalog changed (e.g. in another process).
+    /// Reloads the index reader and the document table when the index has a new commit (from this
+    /// process's index run or another process's). Keyed on the committed generation, not the
+    /// catalog's: the catalog runs ahead during a batch, and the table must include at least every
+    /// document the index can return.
     pub fn refresh(&self) -> Result<()> {
-        let generation = Self::generation_of(&self.catalog())?;
+        let committed = self.tantivy.load_metas()?.payload.and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok()).and_then(|v| v["generation"].as_u64()).unwrap_or(0);
         let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
-        if t.0 != generation {
+        if t.0 != committed {
             self.reader.reload()?;
             let docs = self.catalog().documents()?;
-            *t = (generation, Arc::new(DocTable::new(docs)));
+            *t = (committed, Arc::new(DocTable::new(docs)));
         }
         Ok(())
     }
