@@ -233,6 +233,26 @@ standards: Array<string>,
  */
 date: string | null, 
 /**
+ * Issuer or auditor.
+ */
+issuer: string | null, 
+/**
+ * Coverage period start, `YYYY-MM-DD`.
+ */
+period_start: string | null, 
+/**
+ * Coverage period end, `YYYY-MM-DD`.
+ */
+period_end: string | null, 
+/**
+ * Validity end, `YYYY-MM-DD`.
+ */
+valid_until: string | null, 
+/**
+ * Metadata fields that were inferred rather than declared.
+ */
+inferred_fields: Array<string>, 
+/**
  * Document score (0 when browsing).
  */
 score: number, 

@@ -142,7 +142,7 @@ export function categoryLabel(id: string | null | undefined): string {
 }
 
 /** "1 Oct 2025 – 30 Sep 2026", "valid until 14 Mar 2027", or the publication date. */
-export function describeDates(m: Metadata): string {
+export function describeDates(m: Pick<Metadata, "period_start" | "period_end" | "valid_until" | "published">): string {
   const d = (s?: string | null) => {
     if (!s) return "";
     const [y, mo, da] = s.split("-").map(Number);
@@ -155,7 +155,7 @@ export function describeDates(m: Metadata): string {
 }
 
 /** Validity of a document on `today` (YYYY-MM-DD): expired, expiring within 60 days, or current. */
-export function validity(m: Metadata, today: string): "expired" | "expiring" | "current" | null {
+export function validity(m: Pick<Metadata, "valid_until">, today: string): "expired" | "expiring" | "current" | null {
   const end = m.valid_until ?? null;
   if (!end) return null;
   if (end < today) return "expired";

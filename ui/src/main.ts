@@ -127,9 +127,11 @@ function badges(d: { category: string | null; regions: string[]; standards: stri
 }
 
 function statusBadge(d: DocumentHit) {
-  if (d.status === "failed") return `<span class="badge warn" title="Only its metadata is indexed">failed</span>`;
-  if (d.status === "partial") return `<span class="badge warn">partially indexed</span>`;
-  return "";
+  const v = validity(d, today);
+  const valid = v === "expired" ? `<span class="badge warn">expired</span>` : v === "expiring" ? `<span class="badge soon">expires soon</span>` : "";
+  if (d.status === "failed") return valid + `<span class="badge warn" title="Only its metadata is indexed">failed</span>`;
+  if (d.status === "partial") return valid + `<span class="badge warn">partially indexed</span>`;
+  return valid;
 }
 
 function renderList() {
@@ -180,7 +182,7 @@ function documentItem(d: DocumentHit, i: number) {
   return `<li class="result doc ${i === state.selected ? "selected" : ""}" data-testid="document-item" data-index="${i}" data-doc="${d.id}" aria-selected="${i === state.selected}">
       <div class="title-row"><span class="title">${escapeHtml(d.title)}</span>${statusBadge(d)}</div>
       <div class="badges">${badges(d)}</div>
-      <div class="muted small">${escapeHtml(d.path)}${d.date ? ` · ${escapeHtml(d.date)}` : ""}</div></li>`;
+      <div class="muted small">${[d.issuer, describeDates(d), d.path].filter(Boolean).map((x) => escapeHtml(x!)).join(" · ")}${d.inferred_fields.some((f) => ["category", "regions", "standards"].includes(f)) ? ` · <span class="inferred" title="Category, regions or standards were inferred from the text">metadata inferred</span>` : ""}</div></li>`;
 }
 
 // ---------- viewer ----------
@@ -372,6 +374,7 @@ async function renderBinder() {
           <button data-act="open" ${b.document_id === null ? "disabled" : ""}>Open at ${escapeHtml(b.page_label)}</button>
           <button data-act="edit">Edit</button>
           <button data-act="up" ${i === 0 ? "disabled" : ""} title="Move up">▲</button><button data-act="down" ${i === state.bookmarks.length - 1 ? "disabled" : ""} title="Move down">▼</button>
+          ${state.binders.length > 1 ? `<select data-act="move" aria-label="Move to binder"><option value="">Move to…</option>${state.binders.filter((x) => x.id !== binder.id).map((x) => `<option value="${x.id}">${escapeHtml(x.name)}</option>`).join("")}</select>` : ""}
           <button data-act="delete" class="danger">Delete</button>
         </div></li>`,
     )
@@ -558,8 +561,17 @@ function wire() {
       openSelected();
     }
   });
-  $("#middle").addEventListener("change", (e) => {
+  $("#middle").addEventListener("change", async (e) => {
     const t = e.target as HTMLElement;
+    if (t.dataset.act === "move" && state.binderId !== null) {
+      const target = Number((t as HTMLSelectElement).value);
+      const b = state.bookmarks[Number(t.closest<HTMLElement>(".card")!.dataset.index)];
+      if (!target || !b) return;
+      await api.addToBinder(target, b.id);
+      await api.removeFromBinder(state.binderId, b.id);
+      notice(`Moved to ${escapeHtml(state.binders.find((x) => x.id === target)?.name ?? "")}.`);
+      return void refreshBinders();
+    }
     if (t.id === "sort") {
       state.sort = (t as HTMLSelectElement).value as Sort;
       void runSearch();

@@ -103,6 +103,16 @@ pub struct DocumentHit {
     pub standards: Vec<String>,
     /// Document date (end of coverage, else published), `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Issuer or auditor.
+    pub issuer: Option<String>,
+    /// Coverage period start, `YYYY-MM-DD`.
+    pub period_start: Option<String>,
+    /// Coverage period end, `YYYY-MM-DD`.
+    pub period_end: Option<String>,
+    /// Validity end, `YYYY-MM-DD`.
+    pub valid_until: Option<String>,
+    /// Metadata fields that were inferred rather than declared.
+    pub inferred_fields: Vec<String>,
     /// Document score (0 when browsing).
     pub score: f32,
     /// How many of its pages match.
@@ -466,6 +476,11 @@ fn hit_of(d: &Document) -> DocumentHit {
         regions: d.metadata.regions.clone(),
         standards: d.metadata.standards.clone(),
         date: d.metadata.sort_date().map(str::to_string),
+        issuer: d.metadata.issuer.clone(),
+        period_start: d.metadata.period_start.clone(),
+        period_end: d.metadata.period_end.clone(),
+        valid_until: d.metadata.valid_until.clone(),
+        inferred_fields: d.inferred_fields.clone(),
         score: 0.0,
         matching_pages: 0,
         pages: Vec::new(),
