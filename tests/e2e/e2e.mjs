@@ -138,6 +138,24 @@ try {
     if (!out.startsWith("OK")) throw new Error(out);
   });
 
+  await step("a Markdown policy opens as text with the control ID marked", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "CC6.1");
+    await waitFor("results for CC6.1", async () => (await text(`${tid("result-item")} .title`)).length > 0);
+    await script(`Array.from(document.querySelectorAll('[data-testid="result-item"]')).find(e => e.textContent.includes('Access Onboarding')).querySelector('[data-testid="result-page"]').click()`);
+    await waitFor("text page", async () => (await findAll(".text-page mark")).length > 0);
+    const marked = await text(".text-page mark");
+    if (marked !== "CC6.1") throw new Error(`marked ${marked}`);
+    await shot("07-markdown.png");
+  });
+
+  await step("no results explain what to do", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "zzqxjv");
+    await waitFor("empty state", async () => (await text("#middle")).includes("No page matches"));
+    await shot("08-no-results.png");
+  });
+
   await step("keyboard: / focuses search, arrows move, Esc returns", async () => {
     await click(tid("viewer"));
     await http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "/" }, { type: "keyUp", value: "/" }] }] });

@@ -605,6 +605,8 @@ struct Snippets {
 
 /// Characters of context in a snippet.
 const SNIPPET_CHARS: usize = 220;
+/// A snippet whose first hit starts later than this is trimmed to start shortly before it.
+const SNIPPET_LEAD_CHARS: usize = 80;
 
 impl Snippets {
     fn new(b: &Builder) -> Snippets {
@@ -633,8 +635,21 @@ impl Snippets {
         }
         let fragment = s.fragment();
         let to_chars = |byte: usize| fragment[..byte.min(fragment.len())].chars().count();
-        let highlights = s.highlighted().iter().map(|r| [to_chars(r.start), to_chars(r.end)]).collect();
-        (fragment.to_string(), highlights)
+        let mut highlights: Vec<[usize; 2]> = s.highlighted().iter().map(|r| [to_chars(r.start), to_chars(r.end)]).collect();
+        let mut text: Vec<char> = fragment.chars().collect();
+        // Keep the first hit near the start, where a three-line preview shows it.
+        if let Some(first) = highlights.first().map(|h| h[0]).filter(|&f| f > SNIPPET_LEAD_CHARS) {
+            let mut cut = first - SNIPPET_LEAD_CHARS / 2;
+            while cut < first && !text[cut - 1].is_whitespace() {
+                cut += 1;
+            }
+            text = std::iter::once('…').chain(text[cut..].iter().copied()).collect();
+            for h in &mut highlights {
+                h[0] = h[0] + 1 - cut;
+                h[1] = h[1] + 1 - cut;
+            }
+        }
+        (text.into_iter().collect(), highlights)
     }
 }
 
@@ -651,5 +666,15 @@ mod tests {
         let g = SnippetGenerator::new(terms, analyzer(ANALYZER_IDS), index.fields.ids, SNIPPET_CHARS);
         let s = g.snippet(text);
         assert!(!s.highlighted().is_empty(), "{:?}", s.fragment());
+        let make = || {
+            let mut terms = BTreeMap::new();
+            terms.insert("cc6.1".to_string(), 1.0);
+            SnippetGenerator::new(terms, analyzer(ANALYZER_IDS), index.fields.ids, SNIPPET_CHARS)
+        };
+        let snippets = Snippets { en: make(), plain: make(), ids: None };
+        let (snippet, highlights) = snippets.make(text, true);
+        assert!(snippet.starts_with('…') && highlights[0][0] < SNIPPET_LEAD_CHARS, "{snippet:?} {highlights:?}");
+        let chars: Vec<char> = snippet.chars().collect();
+        assert_eq!(chars[highlights[0][0]..highlights[0][1]].iter().collect::<String>(), "CC6.1");
     }
 }
