@@ -93,6 +93,18 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
     }
 }
 
+/// The tokens `text` becomes under analyzer `name` (what the index stores, what a query looks up).
+pub fn tokens(name: &str, text: &str) -> Vec<String> {
+    use tantivy::tokenizer::TokenStream;
+    let mut a = analyzer(name);
+    let mut s = a.token_stream(text);
+    let mut out = Vec::new();
+    while s.advance() {
+        out.push(s.token().text.clone());
+    }
+    out
+}
+
 fn register_analyzers(index: &Index) {
     for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
         index.tokenizers().register(name, analyzer(name));
@@ -285,17 +297,6 @@ impl PageIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::TokenStream;
-
-    fn tokens(name: &str, text: &str) -> Vec<String> {
-        let mut a = analyzer(name);
-        let mut s = a.token_stream(text);
-        let mut out = Vec::new();
-        while s.advance() {
-            out.push(s.token().text.clone());
-        }
-        out
-    }
 
     #[test]
     fn ids_are_kept_whole() {
