@@ -16,7 +16,7 @@ ui: setup
 	cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
 
 run: ui
-	$(CARGO) build --release --locked -p trustshelf-app --features custom-protocol
+	$(CARGO) build --release --locked -p trustshelf-app
 	TRUSTSHELF_LIBRARY="$(CURDIR)/documents" $${CARGO_TARGET_DIR:-target}/release/trustshelf-app
 
 test: ui

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --locked -q -p trustshelf-app --features custom-protocol
+cargo build --locked -q -p trustshelf-app
 cargo build --locked -q -p trustshelf-cli
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"; pkill -f "$TARGET/debug/trustshelf-app" 2>/dev/null || true; pkill -x WebKitWebDriver 2>/dev/null || true' EXIT
