@@ -107,6 +107,16 @@ enum Command {
     /// Binders: named sets of bookmarks, exported as evidence packages.
     #[command(subcommand)]
     Binder(BinderCommand),
+    /// Back up the catalog (bookmarks, binders, metadata, extracted text) to a new file.
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+    },
+    /// Replace the catalog with a backup and rebuild the search index from it.
+    Restore {
+        /// A file written by `backup`.
+        file: PathBuf,
+    },
     /// Verify an evidence package, or (without one) the library's files against the catalog.
     Verify {
         /// The package (.zip).
@@ -471,6 +481,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Backup { file } => {
+            open(&cli, None)?.backup(file)?;
+            writeln!(out, "Backed up to {}.", file.display())?;
+        }
+        Command::Restore { file } => {
+            open(&cli, None)?.restore(file)?;
+            writeln!(out, "Restored from {}; the index was rebuilt.", file.display())?;
         }
         Command::Verify { package, json } => {
             let report = match package {

@@ -183,6 +183,11 @@ impl Catalog {
         Self::init(Connection::open_in_memory()?)
     }
 
+    /// Wraps an open connection, applying settings and migrations.
+    pub(crate) fn from_connection(conn: Connection) -> Result<Catalog> {
+        Self::init(conn)
+    }
+
     fn init(mut conn: Connection) -> Result<Catalog> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;

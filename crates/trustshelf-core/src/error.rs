@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum ExtractError {
     /// The file's content is not of the format its name or header claims (e.g. a ".pdf" that is HTML).
-    #[error("not a valid {0} file")]
+    #[error("not a valid {0}")]
     NotValid(String),
     /// The file ends early or its cross-reference table is broken beyond repair.
     #[error("truncated or damaged file: {0}")]

@@ -354,6 +354,40 @@ impl Library {
         export::export_binder(&catalog, root.as_deref(), b.id, dest, include_originals, progress)
     }
 
+    /// Writes a consistent copy of the catalog — bookmarks, binders, metadata and the extracted text —
+    /// to `dest` with SQLite's online backup, while the library stays usable.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::InvalidInput(format!("{} exists; choose a new file name", dest.display())));
+        }
+        self.catalog().conn.backup(rusqlite::MAIN_DB, dest, None)?;
+        Ok(())
+    }
+
+    /// Replaces the catalog with a backup made by [`Library::backup`] and rebuilds the index from it.
+    /// The file is checked to be a TrustShelf catalog first; the current catalog is untouched if not.
+    pub fn restore(&self, src: &Path) -> Result<()> {
+        {
+            let probe = rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            probe
+                .query_row("SELECT (SELECT COUNT(*) FROM bookmarks) + (SELECT COUNT(*) FROM binders) + (SELECT COUNT(*) FROM documents)", [], |r| r.get::<_, i64>(0))
+                .map_err(|_| Error::InvalidInput(format!("{} is not a TrustShelf backup", src.display())))?;
+        }
+        let _lock = self.write_lock()?;
+        let mut index = self.index.try_lock().map_err(|_| Error::LibraryInUse(self.data_dir.clone()))?;
+        let mut catalog = self.catalog();
+        catalog.conn.restore(rusqlite::MAIN_DB, src, None::<fn(rusqlite::backup::Progress)>)?;
+        // A backup from an older version is brought up to this version's schema.
+        let conn = std::mem::replace(&mut catalog.conn, rusqlite::Connection::open_in_memory()?);
+        *catalog = Catalog::from_connection(conn)?;
+        let generation = Self::generation_of(&catalog)? + 1;
+        catalog.set_setting("generation", &generation.to_string())?;
+        index.rebuild(&catalog, generation)?;
+        drop(catalog);
+        drop(index);
+        self.refresh()
+    }
+
     /// Verifies the library's files against the catalog.
     pub fn verify_library(&self) -> Result<VerifyReport> {
         let root = self.root()?.ok_or(Error::NoLibrary)?;

@@ -497,3 +497,74 @@ fn a_second_writer_gets_library_in_use() {
     // The reader in the second handle sees the first one's changes.
     assert_eq!(search(&second, "more").total_documents, 1);
 }
+
+#[test]
+fn generated_nasty_files_end_with_a_status_and_the_rest_is_indexed() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let root = lib_dir.path();
+    let good = std::fs::read(repo().join("documents/fictional/kestrel-pentest-summary-2026.pdf")).unwrap();
+    std::fs::write(root.join("zero.pdf"), b"").unwrap();
+    for (i, cut) in [10usize, 500, good.len() / 3, good.len() / 2, good.len() - 40].iter().enumerate() {
+        std::fs::write(root.join(format!("truncated-{i}.pdf")), &good[..*cut]).unwrap();
+    }
+    std::fs::write(root.join("html-in-disguise.pdf"), b"<!DOCTYPE html><html><body><h1>Not a PDF</h1><script>alert(1)</script><p>zebrafinch</p></body></html>").unwrap();
+    std::fs::write(root.join("report.docx"), b"PK\x03\x04 this is no zip at all").unwrap();
+    std::fs::write(root.join("sheet.xlsx"), b"\x00\x01\x02 binary junk").unwrap();
+    std::fs::write(root.join("latin1.txt"), b"Caf\xe9 s\xe9curit\xe9 policy").unwrap();
+    let long = format!("{}.md", "a".repeat(240));
+    std::fs::write(root.join(&long), "# Long name\n\nquokka").unwrap();
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    std::fs::write(root.join("good.pdf"), &good).unwrap();
+    // Deeply nested arrays: a parser that recurses must not take the process down.
+    let mut deep = b"%PDF-1.4\n1 0 obj\n".to_vec();
+    deep.extend(std::iter::repeat_n(b'[', 200_000));
+    deep.extend(b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    std::fs::write(root.join("deep.pdf"), &deep).unwrap();
+
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let report = lib.index(Some(root), &mut |_| {}).unwrap();
+    let docs = lib.documents().unwrap();
+    let status = |p: &str| docs.iter().find(|d| d.path == p).unwrap_or_else(|| panic!("{p} not catalogued: {report:?}"));
+    assert_eq!(status("good.pdf").status, Status::Indexed);
+    assert!(status("zero.pdf").reason.as_deref().unwrap().contains("empty"));
+    for i in 0..5 {
+        let d = status(&format!("truncated-{i}.pdf"));
+        assert!(d.status != Status::Failed || d.reason.as_deref().is_some_and(|r| !r.is_empty()), "{d:?}");
+    }
+    assert_eq!(status("html-in-disguise.pdf").format, trustshelf_core::extract::Format::Html);
+    assert_eq!(search(&lib, "zebrafinch").total_documents, 1);
+    assert_eq!(search(&lib, "alert").total_documents, 0, "script text is not document text");
+    assert_eq!(status("report.docx").status, Status::Failed);
+    assert!(status("report.docx").reason.as_deref().unwrap().contains("not a valid"));
+    assert_eq!(status("sheet.xlsx").status, Status::Failed);
+    assert_eq!(search(&lib, "securite").total_documents, 1, "Latin-1 text is decoded");
+    assert_eq!(status(&long).status, Status::Indexed);
+    assert_eq!(status("deep.pdf").status, Status::Failed);
+    assert!(report.skipped.iter().any(|(p, r)| p.starts_with("loop") && r.contains("loop")), "{:?}", report.skipped);
+    eprintln!("nasty files: {:?}", docs.iter().map(|d| (d.path.chars().take(30).collect::<String>(), d.status, d.reason.clone())).collect::<Vec<_>>());
+}
+
+#[test]
+fn backup_and_restore_bring_user_data_back() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    write(lib_dir.path(), "a.md", "# A\n\nwombat evidence");
+    let lib = Library::open(data.path(), worker()).unwrap();
+    lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    let doc = lib.document("a.md").unwrap();
+    let binder = lib.create_binder("Keep", "").unwrap();
+    let b = lib.add_bookmark(&NewBookmark { document_id: doc.id, page: 1, note: "keep me".into(), binders: vec![binder.id], ..Default::default() }).unwrap();
+    let backup = out.path().join("catalog.backup");
+    lib.backup(&backup).unwrap();
+    assert!(lib.backup(&backup).is_err(), "never overwrites");
+    lib.remove_bookmark(b.id).unwrap();
+    lib.delete_binder(binder.id).unwrap();
+    std::fs::write(out.path().join("junk"), b"not a database").unwrap();
+    assert!(lib.restore(&out.path().join("junk")).is_err());
+    assert!(lib.bookmarks(None).unwrap().is_empty(), "a failed restore changes nothing");
+    lib.restore(&backup).unwrap();
+    assert_eq!(lib.bookmarks(Some("Keep")).unwrap()[0].note, "keep me");
+    assert_eq!(search(&lib, "wombat").total_documents, 1);
+}

@@ -100,7 +100,9 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
         return claimed;
     }
     if looks_binary(head) {
-        return None;
+        // A binary file named like a binary format we read is that format, broken: extraction will
+        // say precisely how. Anything else binary is not ours.
+        return claimed.filter(|f| matches!(f, Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods));
     }
     let lower = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
     let trimmed = lower.trim_start_matches('\u{feff}').trim_start();
@@ -260,6 +262,7 @@ mod tests {
         assert_eq!(detect_format(b"<!DOCTYPE html><html><body>x</body></html>", Some("pdf")), Some(Format::Html));
         assert_eq!(detect_format(b"# Title\n\ntext", Some("md")), Some(Format::Markdown));
         assert_eq!(detect_format(b"\x89PNG\r\n\x1a\n\0\0\0", Some("png")), None);
+        assert_eq!(detect_format(b"\0\x01junk", Some("xlsx")), Some(Format::Xlsx));
         assert_eq!(detect_format(b"plain words", None), None);
         assert_eq!(detect_format(b"a,b\n1,2\n", Some("csv")), Some(Format::Csv));
         assert_eq!(detect_format(b"", Some("pdf")), Some(Format::Pdf));
