@@ -113,3 +113,41 @@ fn index_without_a_library_explains_itself() {
     let out = ts(data.path()).args(["index", "/nonexistent/folder"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("library folder not found"));
 }
+
+/// Offline guarantee: index, search, bookmark, export and verify in a network namespace with no
+/// network, traced; no socket connection other than local (AF_UNIX) ones may be attempted.
+#[test]
+fn works_offline_and_never_tries_the_network() {
+    let have = |tool: &str| std::process::Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
+    if !(have("unshare") && have("strace")) {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "unshare and strace are required in CI");
+        eprintln!("SKIP: unshare or strace missing; offline test did not run");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("trustshelf");
+    let docs = repo().join("documents");
+    let zip = out.path().join("offline.zip");
+    let script = format!(
+        "set -e; T='{bin}'; export TRUSTSHELF_DATA='{data}'; $T index '{docs}' >/dev/null 2>&1; $T search 'incident response' --json >/dev/null; \
+         $T binder create Offline >/dev/null; $T bookmark add nist/SP800-61rev2.pdf --page 28 --binder Offline >/dev/null; \
+         $T binder export Offline '{zip}' --originals >/dev/null; $T verify '{zip}' >/dev/null",
+        bin = bin.display(),
+        data = data.path().display(),
+        docs = docs.display(),
+        zip = zip.display()
+    );
+    let trace = out.path().join("trace");
+    let status = std::process::Command::new("unshare")
+        .args(["-n", "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o"])
+        .arg(&trace)
+        .args(["sh", "-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success(), "the offline run failed");
+    assert!(zip.exists());
+    let log = std::fs::read_to_string(&trace).unwrap();
+    let network: Vec<&str> = log.lines().filter(|l| l.contains("AF_INET") || l.contains("AF_INET6")).collect();
+    assert!(network.is_empty(), "network attempts: {network:?}");
+}
