@@ -156,6 +156,22 @@ try {
     await shot("08-no-results.png");
   });
 
+  await step("hostile HTML and Markdown show as text; nothing runs or loads", async () => {
+    for (const name of ["Hostile quarantine report", "Hostile quarantine policy"]) {
+      await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+      await type(tid("search-input"), "xylophone");
+      await waitFor("hostile results", async () => (await findAll(tid("result-item"))).length >= 2);
+      await script(`Array.from(document.querySelectorAll('[data-testid="result-item"] [data-testid="result-page"]')).find(e => e.closest('[data-testid="result-item"]').textContent.includes(arguments[0])).click()`, [name]);
+      await waitFor("text page", async () => (await findAll(".text-page mark")).length > 0);
+      await sleep(500);
+      const state = await script(`return { pwned: window.__pwned ?? null, active: document.querySelectorAll('#viewer img, #viewer iframe, #viewer object, #viewer script, #viewer a[href^="javascript"], #viewer svg').length, url: location.href }`);
+      if (state.pwned !== null || state.active !== 0 || state.url.includes("evil")) throw new Error(JSON.stringify(state));
+    }
+    const body = await text(".text-page");
+    if (!body.includes("xylophone")) throw new Error(body);
+    await shot("09-hostile.png");
+  });
+
   await step("keyboard: / focuses search, arrows move, Esc returns", async () => {
     await click(tid("viewer"));
     await http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "/" }, { type: "keyUp", value: "/" }] }] });
