@@ -170,6 +170,16 @@ async fn export_binder(app: AppHandle, binder: i64, dest: PathBuf, originals: bo
 }
 
 #[tauri::command]
+async fn backup_catalog(app: AppHandle, dest: PathBuf) -> Res<()> {
+    app.state::<App>().lib.backup(&dest).map_err(Into::into)
+}
+
+#[tauri::command]
+async fn restore_catalog(app: AppHandle, src: PathBuf) -> Res<()> {
+    app.state::<App>().lib.restore(&src).map_err(Into::into)
+}
+
+#[tauri::command]
 async fn verify_package(path: PathBuf) -> Res<VerifyReport> {
     verify_zip(&path).map_err(Into::into)
 }
@@ -209,6 +219,8 @@ pub fn run() {
             remove_from_binder,
             reorder_binder,
             export_binder,
+            backup_catalog,
+            restore_catalog,
             verify_package
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))

@@ -63,6 +63,8 @@ export const api = {
   reorderBinder: (binder: number, order: number[]) => call<void>("reorder_binder", { binder, order }),
   exportBinder: (binder: number, dest: string, originals: boolean) => call<ExportReport>("export_binder", { binder, dest, originals }),
   verifyPackage: (path: string) => call<VerifyReport>("verify_package", { path }),
+  backup: (dest: string) => call<void>("backup_catalog", { dest }),
+  restore: (src: string) => call<void>("restore_catalog", { src }),
 };
 
 export type Finished = { report: IndexReport | null; error: IpcError | null };
@@ -75,9 +77,15 @@ export async function onEvent<T>(name: "index-progress" | "index-finished" | "ex
 
 export type { Progress };
 
-export async function chooseSavePath(defaultName: string): Promise<string | null> {
+export async function chooseSavePath(defaultName: string, kind = "Evidence package", extension = "zip"): Promise<string | null> {
   const { save } = await import("@tauri-apps/plugin-dialog");
-  return save({ defaultPath: defaultName, filters: [{ name: "Evidence package", extensions: ["zip"] }] });
+  return save({ defaultPath: defaultName, filters: [{ name: kind, extensions: [extension] }] });
+}
+
+export async function chooseBackupFile(): Promise<string | null> {
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const r = await open({ multiple: false, directory: false });
+  return typeof r === "string" ? r : null;
 }
 
 export async function chooseFolder(): Promise<string | null> {

@@ -1,7 +1,7 @@
 // TrustShelf's window: library and search (left and middle panes), the viewer (right), binders, and
 // the indexing status bar. State lives here; every operation is a call into the core through api.ts.
 import "./style.css";
-import { api, chooseFolder, chooseSavePath, errorText, Finished, hasBackend, onEvent } from "./api";
+import { api, chooseBackupFile, chooseFolder, chooseSavePath, errorText, Finished, hasBackend, onEvent } from "./api";
 import type { Binder, Bookmark, Document, DocumentHit, FacetCount, LibraryStatus, Progress, SearchResponse, Sort } from "./bindings";
 import { categoryLabel, debounce, describeDates, escapeHtml, highlightSnippet, Latest, move, parseTags, queryTerms, toggle, validity } from "./logic";
 
@@ -46,7 +46,9 @@ function layout() {
         <ul data-testid="binder-list" id="binders"></ul>
         <form id="new-binder" class="inline-form"><input id="new-binder-input" data-testid="sidebar-new-binder" placeholder="New binder…" aria-label="New binder name" /></form>
       </section>
-      <button class="link" id="choose-folder" title="Index another library folder">Library folder…</button>
+      <div class="row small"><button class="link" id="choose-folder" title="Index another library folder">Library folder…</button>
+        <button class="link" id="backup" title="Save bookmarks, binders and the catalog to a file">Back up…</button>
+        <button class="link" id="restore" title="Replace the catalog with a backup">Restore…</button></div>
     </aside>
     <main class="middle" id="middle" tabindex="-1"></main>
     <section class="viewer" data-testid="viewer" id="viewer" tabindex="-1"></section>
@@ -627,6 +629,27 @@ function wire() {
   });
   $("#statusbar").addEventListener("click", (e) => {
     if ((e.target as HTMLElement).closest("#show-problems")) renderProblems();
+  });
+  $("#backup").addEventListener("click", async () => {
+    const dest = await chooseSavePath(`trustshelf-backup-${today}.sqlite`, "TrustShelf backup", "sqlite");
+    if (!dest) return;
+    try {
+      await api.backup(dest);
+      notice(`Backed up to ${escapeHtml(dest)}.`);
+    } catch (e) {
+      notice(escapeHtml(errorText(e)));
+    }
+  });
+  $("#restore").addEventListener("click", async () => {
+    const src = await chooseBackupFile();
+    if (!src || !window.confirm("Replace the current bookmarks, binders and catalog with this backup?")) return;
+    try {
+      await api.restore(src);
+      notice("Restored; the index was rebuilt.");
+      await Promise.all([refreshStatus(), refreshBinders(), runSearch()]);
+    } catch (e) {
+      notice(escapeHtml(errorText(e)));
+    }
   });
   $("#choose-folder").addEventListener("click", async () => {
     const folder = await chooseFolder();
