@@ -172,11 +172,18 @@ try {
     await shot("09-hostile.png");
   });
 
-  await step("keyboard: / focuses search, arrows move, Esc returns", async () => {
+  await step("keyboard: / focuses search, ArrowDown moves the selection", async () => {
+    const key = (value) => http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value }, { type: "keyUp", value }] }] });
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "incident");
+    await waitFor("several results", async () => (await findAll(tid("result-item"))).length >= 2);
     await click(tid("viewer"));
-    await http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "/" }, { type: "keyUp", value: "/" }] }] });
+    await key("/");
     const focused = await script(`return document.activeElement?.dataset?.testid`);
     if (focused !== "search-input") throw new Error(`focus on ${focused}`);
+    await type(tid("search-input"), "\uE015"); // ArrowDown, sent to the focused box
+    const selected = await script(`return document.querySelector('[data-testid="result-item"].selected')?.dataset.index`);
+    if (selected !== "1") throw new Error(`selected result ${selected}`);
   });
 } catch (e) {
   if (!failed) {

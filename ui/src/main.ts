@@ -162,7 +162,6 @@ function renderList() {
   } else {
     m.innerHTML = header + `<ol class="results" id="results">${res.documents.map((d, i) => (searching ? resultItem(d, i) : documentItem(d, i))).join("")}</ol>`;
   }
-  ($("#sort") as HTMLSelectElement | null)?.setAttribute("value", state.sort);
   const sel = $("#sort") as HTMLSelectElement | null;
   if (sel) sel.value = state.sort;
 }

@@ -224,6 +224,11 @@ impl Catalog {
         ids.into_iter().map(|id| self.bookmark(id)).collect()
     }
 
+    /// Number of bookmarks (without resolving each one's document, as [`Catalog::bookmarks`] does).
+    pub fn bookmark_count(&self) -> Result<usize> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM bookmarks", [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
     /// Changes a bookmark's note, tags or quote.
     pub fn update_bookmark(&self, id: i64, u: &BookmarkUpdate) -> Result<Bookmark> {
         let current = self.bookmark(id)?;

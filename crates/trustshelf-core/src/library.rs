@@ -274,7 +274,7 @@ impl Library {
             failed,
             sidecar_errors,
             problems,
-            bookmarks: catalog.bookmarks(None)?.len(),
+            bookmarks: catalog.bookmark_count()?,
             binders: catalog.binders()?.len(),
         })
     }
