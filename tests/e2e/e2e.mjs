@@ -176,7 +176,9 @@ try {
     const key = (value) => http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value }, { type: "keyUp", value }] }] });
     await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
     await type(tid("search-input"), "incident");
-    await waitFor("several results", async () => (await findAll(tid("result-item"))).length >= 2);
+    // The previous query ("xylophone") had 2 results; wait for this one's, then let the list settle.
+    await waitFor("the results for incident", async () => (await findAll(tid("result-item"))).length >= 5);
+    await sleep(300);
     await click(tid("viewer"));
     await key("/");
     const focused = await script(`return document.activeElement?.dataset?.testid`);
