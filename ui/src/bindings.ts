@@ -133,6 +133,16 @@ inferred_fields: Array<string>,
  */
 sidecar_errors: Array<string>, };
 
+export type SkippedFile = { 
+/**
+ * Path relative to the library folder.
+ */
+path: string, 
+/**
+ * Why it was left out.
+ */
+reason: string, };
+
 export type Sort = "relevance" | "date" | "title";
 
 export type SearchRequest = { 
@@ -388,6 +398,10 @@ sidecar_errors: number,
  * Every document that needs attention.
  */
 problems: Array<DocumentProblem>, 
+/**
+ * Files the last scan could not catalogue (unreadable, not a regular file, changed mid-scan).
+ */
+skipped: Array<SkippedFile>, 
 /**
  * Bookmarks.
  */

@@ -453,7 +453,7 @@ async function refreshStatus() {
 function renderStatus() {
   const s = state.status;
   const p = state.progress;
-  const attention = s ? s.failed + s.partial + s.sidecar_errors : 0;
+  const attention = s ? s.failed + s.partial + s.sidecar_errors + s.skipped.length : 0;
   $("#statusbar").innerHTML = `${p ? `<progress data-testid="index-progress" max="${Math.max(p.total, 1)}" value="${p.done}"></progress> Indexing ${p.done} of ${p.total}: ${escapeHtml(p.path)}` : `<progress data-testid="index-progress" hidden></progress><span class="dot"></span>`}
     ${s && !p ? `Indexed ${s.documents} documents · ${s.pages.toLocaleString("en")} pages` : ""}
     ${attention && !p ? ` · <button class="link" id="show-problems" data-testid="show-problems">${attention} need attention</button>` : ""}
@@ -464,7 +464,9 @@ function renderProblems() {
   const s = state.status;
   state.view = "problems";
   $("#middle").innerHTML = `<header class="list-head"><div><button class="link" id="back-to-list">← Library</button> · <strong>Files that need attention</strong></div></header>
-    <ul class="problems">${(s?.problems ?? []).map((p) => `<li data-testid="problem-item"><strong>${escapeHtml(p.path)}</strong> <span class="badge warn">${p.status}</span><div class="muted">${escapeHtml(p.reason)}</div></li>`).join("") || `<li class="empty">Everything is indexed.</li>`}</ul>`;
+    <ul class="problems">${(s?.problems ?? []).map((p) => `<li data-testid="problem-item"><strong>${escapeHtml(p.path)}</strong> <span class="badge warn">${p.status}</span><div class="muted">${escapeHtml(p.reason)}</div></li>`)
+      .concat((s?.skipped ?? []).map((f) => `<li data-testid="problem-item"><strong>${escapeHtml(f.path)}</strong> <span class="badge warn">not indexed</span><div class="muted">${escapeHtml(f.reason)}</div></li>`))
+      .join("") || `<li class="empty">Everything is indexed.</li>`}</ul>`;
 }
 
 // ---------- wiring ----------

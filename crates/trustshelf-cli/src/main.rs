@@ -407,6 +407,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 for p in &s.problems {
                     writeln!(out, "  {:?}  {}: {}", p.status, p.path, p.reason)?;
                 }
+                for f in &s.skipped {
+                    writeln!(out, "  Not indexed  {}: {}", f.path, f.reason)?;
+                }
             }
         }
         Command::Bookmark(cmd) => {

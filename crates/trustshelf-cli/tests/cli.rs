@@ -232,3 +232,113 @@ fn sigkill_during_indexing_loses_nothing() {
     assert_eq!(report["documents"], 62, "{report}");
     eprintln!("survived {kills} SIGKILLs during indexing; final run: {report}");
 }
+
+/// Root can read anything and write to a "read-only" folder, so these run in a private mount namespace
+/// (a 1 MB tmpfs for the data) and, for unreadable files, as the user `nobody`.
+fn can_use_namespaces() -> bool {
+    let ok = std::process::Command::new("unshare").args(["-m", "true"]).status().is_ok_and(|s| s.success()) && std::process::Command::new("setpriv").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "CI runs as root with unshare and setpriv");
+        eprintln!("SKIP: needs root, unshare -m and setpriv; disk-full / read-only / unreadable tests did not run");
+    }
+    ok
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn full_disk_and_read_only_data_give_clear_errors_and_lose_nothing() {
+    if !can_use_namespaces() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("trustshelf");
+    let script = format!(
+        r#"set -u; T='{bin}'; D='{data}'; O='{out}'
+        mount -t tmpfs -o size=1m tmpfs "$D" || exit 90
+        $T --data "$D" index '{small}' >/dev/null 2>&1 || exit 91
+        $T --data "$D" bookmark add kestrel-iso27001-certificate.pdf --page 1 --note 'keep me' >/dev/null || exit 92
+        $T --data "$D" index '{docs}' >"$O/full.out" 2>"$O/full.err"; echo $? >"$O/full.rc"
+        $T --data "$D" bookmark add 1 --page 2 >/dev/null 2>"$O/full-bookmark.err"; echo $? >"$O/full-bookmark.rc"
+        mount -o remount,size=64m "$D"
+        $T --data "$D" index --json >"$O/recovered.json" 2>"$O/recovered.err"; echo $? >"$O/recovered.rc"
+        $T --data "$D" bookmark list --json >"$O/bookmarks.json"
+        sha256sum "$D/catalog.sqlite" >"$O/before.sum"
+        mount -o remount,ro "$D"
+        $T --data "$D" index >/dev/null 2>"$O/ro.err"; echo $? >"$O/ro.rc"
+        $T --data "$D" bookmark add 1 --page 1 >/dev/null 2>"$O/ro-bookmark.err"; echo $? >"$O/ro-bookmark.rc"
+        sha256sum "$D/catalog.sqlite" >"$O/after.sum"
+        mount -o remount,rw "$D"
+        $T --data "$D" status --json >"$O/status.json"
+        $T --data "$D" search 'incident response' --json >"$O/search.json""#,
+        bin = bin.display(),
+        data = data.path().display(),
+        out = out.path().display(),
+        small = repo().join("tests/fixtures/compat/v1/library").display(),
+        docs = repo().join("documents").display(),
+    );
+    let status = std::process::Command::new("unshare").args(["-m", "sh", "-c", &script]).status().unwrap();
+    assert!(status.success(), "setup failed: {status:?}");
+    let o = out.path();
+    // Disk full: a clear error and a failing exit code, for indexing and for a bookmark.
+    assert_ne!(read(&o.join("full.rc")).trim(), "0");
+    assert!(read(&o.join("full.err")).contains("no space left on the disk holding"), "{}", read(&o.join("full.err")));
+    assert_ne!(read(&o.join("full-bookmark.rc")).trim(), "0");
+    assert!(read(&o.join("full-bookmark.err")).contains("no space left"), "{}", read(&o.join("full-bookmark.err")));
+    // Space returns: the next run completes; the bookmark made before is intact.
+    assert_eq!(read(&o.join("recovered.rc")).trim(), "0", "{}", read(&o.join("recovered.err")));
+    let recovered: Value = serde_json::from_str(&read(&o.join("recovered.json"))).unwrap();
+    assert!(recovered["documents"].as_u64().unwrap() >= 30 && recovered["failed"].as_array().unwrap().is_empty(), "{recovered}");
+    let bookmarks: Value = serde_json::from_str(&read(&o.join("bookmarks.json"))).unwrap();
+    assert_eq!(bookmarks.as_array().unwrap().len(), 1);
+    assert_eq!(bookmarks[0]["note"], "keep me");
+    // Read-only: clear errors, and the catalog is byte-for-byte untouched.
+    for step in ["ro", "ro-bookmark"] {
+        assert_ne!(read(&o.join(format!("{step}.rc"))).trim(), "0");
+        assert!(read(&o.join(format!("{step}.err"))).contains("is read-only"), "{step}: {}", read(&o.join(format!("{step}.err"))));
+    }
+    assert_eq!(read(&o.join("before.sum")), read(&o.join("after.sum")));
+    let status: Value = serde_json::from_str(&read(&o.join("status.json"))).unwrap();
+    assert_eq!(status["indexed_pages"], status["pages"]);
+    let search: Value = serde_json::from_str(&read(&o.join("search.json"))).unwrap();
+    assert_eq!(search["documents"][0]["path"], "nist/SP800-61rev2.pdf");
+}
+
+#[test]
+fn unreadable_files_and_folders_are_listed_and_the_rest_is_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+    if !can_use_namespaces() {
+        return;
+    }
+    let lib = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let root = lib.path();
+    std::fs::write(root.join("readable.md"), "# Readable\n\nkookaburra").unwrap();
+    std::fs::write(root.join("secret.md"), "# Secret\n\ncassowary").unwrap();
+    std::fs::create_dir(root.join("locked")).unwrap();
+    std::fs::write(root.join("locked/inside.md"), "# Inside\n\ndingo").unwrap();
+    std::fs::set_permissions(root.join("secret.md"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(root.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(data.path(), Some(65534), Some(65534)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("trustshelf");
+    let as_nobody = |args: &[&str]| {
+        let out = std::process::Command::new("setpriv").args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin).arg("--data").arg(data.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let report = as_nobody(&["index", root.to_str().unwrap(), "--json"]);
+    assert_eq!(report["documents"], 1, "{report}");
+    let skipped = report["skipped"].as_array().unwrap();
+    let reason = |path: &str| skipped.iter().find(|s| s[0] == path).map(|s| s[1].as_str().unwrap().to_string()).unwrap_or_else(|| panic!("{path} not listed: {report}"));
+    assert!(reason("secret.md").starts_with("unreadable: Permission denied"), "{report}");
+    assert!(reason("locked").starts_with("unreadable: Permission denied"), "{report}");
+    let status = as_nobody(&["status", "--json"]);
+    let listed: Vec<&str> = status["skipped"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["locked", "secret.md"]);
+    let hits = as_nobody(&["search", "kookaburra", "--json"]);
+    assert_eq!(hits["documents"][0]["path"], "readable.md");
+}

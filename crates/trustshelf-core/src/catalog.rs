@@ -80,6 +80,13 @@ CREATE TABLE binder_bookmarks (
     position INTEGER NOT NULL,
     PRIMARY KEY (binder_id, bookmark_id)
 );
+"#, r#"
+-- Files the last scan could not catalogue (unreadable, not a regular file, changed mid-scan, link
+-- loops), replaced by every indexing run so the app and `status` can list them.
+CREATE TABLE skipped_files (
+    path TEXT PRIMARY KEY,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
 "#];
 
 /// Extraction outcome of a document.
@@ -109,6 +116,15 @@ impl Status {
             _ => Status::Failed,
         }
     }
+}
+
+/// A file of the library folder that the last scan could not catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SkippedFile {
+    /// Path relative to the library folder.
+    pub path: String,
+    /// Why it was left out.
+    pub reason: String,
 }
 
 /// A catalogued document as the UI and CLI see it.
@@ -208,6 +224,25 @@ impl Catalog {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
         Ok(())
+    }
+
+    /// Replaces the list of files the last scan left out.
+    pub fn set_skipped_files(&self, files: &[(String, String)]) -> Result<()> {
+        self.transaction(|c| {
+            c.conn.execute("DELETE FROM skipped_files", [])?;
+            let mut stmt = c.conn.prepare("INSERT OR REPLACE INTO skipped_files(path, reason) VALUES (?1, ?2)")?;
+            for (path, reason) in files {
+                stmt.execute([path, reason])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Files the last scan left out, by path.
+    pub fn skipped_files(&self) -> Result<Vec<SkippedFile>> {
+        let mut stmt = self.conn.prepare("SELECT path, reason FROM skipped_files ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok(SkippedFile { path: r.get(0)?, reason: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every catalogued file's change-detection state.

@@ -1,7 +1,7 @@
 //! Typed errors of the core. Each area has its own enum; they roll up into [`Error`].
 //! At the IPC/JSON boundary an error serialises as `{kind, message}` so a UI can act on the kind.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The result type of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -34,6 +34,10 @@ pub enum ExtractError {
     /// The file could not be read from disk.
     #[error("unreadable: {0}")]
     Unreadable(String),
+    /// The file changed or vanished between the scan and its extraction (transient: never cached;
+    /// the next scan picks the file up again).
+    #[error("changed while it was being indexed ({0}); it will be indexed on the next scan")]
+    Changed(String),
 }
 
 /// Errors of the whole core.
@@ -108,6 +112,13 @@ pub enum Error {
     /// The extraction worker could not be started.
     #[error("extraction worker: {0}")]
     Worker(String),
+    /// The disk holding the data directory is full. SQLite and tantivy roll back what they could not
+    /// write, so nothing committed is lost.
+    #[error("no space left on the disk holding {0}: free some space and try again (the catalog is intact; the next index run resumes where this one stopped)")]
+    DiskFull(PathBuf),
+    /// The data directory cannot be written.
+    #[error("the data directory {0} is read-only: TrustShelf keeps its catalog and index there; make it writable or choose another with --data or TRUSTSHELF_DATA")]
+    DataReadOnly(PathBuf),
 }
 
 impl Error {
@@ -136,8 +147,52 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Package(_) => "package",
             Error::Worker(_) => "worker",
+            Error::DiskFull(_) => "disk_full",
+            Error::DataReadOnly(_) => "data_read_only",
         }
     }
+
+    /// Names a storage failure of the data directory for what it is: a full disk or a read-only
+    /// directory become [`Error::DiskFull`] / [`Error::DataReadOnly`]; other errors pass unchanged.
+    pub fn in_data_dir(self, data_dir: &Path) -> Error {
+        use rusqlite::ErrorCode;
+        use std::io::ErrorKind;
+        let sqlite_code = |e: &rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+            _ => None,
+        };
+        let code = match &self {
+            Error::Catalog(e) => sqlite_code(e),
+            Error::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => sqlite_code(err),
+            _ => None,
+        };
+        let io_kind = match &self {
+            Error::Io { source, .. } => Some(source.kind()),
+            _ => None,
+        };
+        let text = self.to_string();
+        let full = code == Some(ErrorCode::DiskFull) || io_kind == Some(ErrorKind::StorageFull) || text.contains("os error 28");
+        if full {
+            return Error::DiskFull(data_dir.to_path_buf());
+        }
+        let read_only = matches!(code, Some(ErrorCode::ReadOnly))
+            || matches!(io_kind, Some(ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied))
+            || text.contains("os error 30")
+            || text.contains("os error 13");
+        let storage = matches!(self, Error::Catalog(_) | Error::Migration(_) | Error::Index(_) | Error::Io { .. });
+        if read_only || (storage && !writable(data_dir)) {
+            return Error::DataReadOnly(data_dir.to_path_buf());
+        }
+        self
+    }
+}
+
+/// Whether a file can be created in `dir`.
+fn writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    let ok = std::fs::OpenOptions::new().write(true).create_new(true).open(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
 }
 
 impl serde::Serialize for Error {

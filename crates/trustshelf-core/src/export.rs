@@ -124,7 +124,7 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
         let mut original_link = String::new();
         if include_originals && b.state == BookmarkState::Current {
             if let Some(root) = root {
-                let src = root.join(&b.document_path);
+                let src = crate::ingest::library_file(root, &b.document_path);
                 let name = format!("files/{}", b.document_path.split('/').map(|p| safe_name(p, 120)).collect::<Vec<_>>().join("/"));
                 if !originals_added.contains(&name) {
                     match std::fs::read(&src) {
@@ -275,7 +275,7 @@ pub fn verify_library(catalog: &Catalog, root: &Path) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     for d in catalog.documents()? {
         report.checked += 1;
-        match hash_file(&root.join(&d.path)) {
+        match hash_file(&crate::ingest::library_file(root, &d.path)) {
             Ok(h) if h == d.hash => {}
             Ok(_) => report.problems.push(format!("{}: changed since it was indexed (run index to refresh)", d.path)),
             Err(e) => report.problems.push(format!("{}: {e}", d.path)),

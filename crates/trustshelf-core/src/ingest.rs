@@ -57,6 +57,10 @@ pub enum Progress {
     Finished,
 }
 
+/// Why a file of an unsupported format (an image, an archive) is left out: expected, so not listed
+/// among the files that need attention.
+pub const UNSUPPORTED: &str = "not a supported document format";
+
 /// What an indexing run did.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct IndexReport {
@@ -154,14 +158,15 @@ fn scan(root: &Path, report: &mut IndexReport) -> Vec<FoundFile> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let abs = entry.path().to_path_buf();
-        let Some(rel) = abs.strip_prefix(root).ok().and_then(|r| r.to_str()).map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else {
-            report.skipped.push((abs.strip_prefix(root).unwrap_or(&abs).to_string_lossy().into_owned(), "file name is not valid UTF-8".into()));
+        let rel = catalog_path(abs.strip_prefix(root).unwrap_or(&abs));
+        if !entry.file_type().is_file() {
+            report.skipped.push((rel, format!("not a regular file ({})", describe_file_type(&entry.file_type()))));
             continue;
-        };
+        }
         if rel.ends_with(SIDECAR_SUFFIX) || ignored(&patterns, &rel) {
             continue;
         }
@@ -178,9 +183,99 @@ fn scan(root: &Path, report: &mut IndexReport) -> Vec<FoundFile> {
     found
 }
 
+/// Opens a library file for reading, refusing anything but a regular file. Opening never blocks: a
+/// named pipe put where a document was is rejected instead of waiting for a writer forever.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let f = options.open(path)?;
+    let file_type = f.metadata()?.file_type();
+    if !file_type.is_file() {
+        return Err(std::io::Error::other(format!("not a regular file ({})", describe_file_type(&file_type))));
+    }
+    Ok(f)
+}
+
+fn describe_file_type(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// The path the catalog stores for a file: relative to the library folder, `/`-separated. Bytes of
+/// a name that are not UTF-8 are written as `\xNN` so that such files are catalogued too;
+/// [`library_file`] turns the stored path back into the file's real name.
+fn catalog_path(rel: &Path) -> String {
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let os = part.as_os_str();
+        match os.to_str() {
+            Some(s) => out.push_str(s),
+            None => {
+                #[cfg(unix)]
+                for chunk in std::os::unix::ffi::OsStrExt::as_bytes(os).utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    for b in chunk.invalid() {
+                        out.push_str(&format!("\\x{b:02X}"));
+                    }
+                }
+                #[cfg(not(unix))]
+                out.push_str(&os.to_string_lossy());
+            }
+        }
+    }
+    out
+}
+
+/// The file of a catalogued path (see [`catalog_path`]).
+pub fn library_file(root: &Path, catalogued: &str) -> PathBuf {
+    let literal = root.join(catalogued);
+    #[cfg(unix)]
+    if catalogued.contains("\\x") && std::fs::symlink_metadata(&literal).is_err() {
+        let mut bytes = Vec::with_capacity(catalogued.len());
+        let src = catalogued.as_bytes();
+        let mut i = 0;
+        while i < src.len() {
+            let hex = src.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (src[i], src.get(i + 1), hex) {
+                (b'\\', Some(b'x'), Some(b)) => {
+                    bytes.push(b);
+                    i += 4;
+                }
+                (c, _, _) => {
+                    bytes.push(c);
+                    i += 1;
+                }
+            }
+        }
+        return root.join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&bytes));
+    }
+    literal
+}
+
 /// SHA-256 of a file, hex.
 pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+    let mut f = open_regular(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -194,7 +289,7 @@ pub fn hash_file(path: &Path) -> std::io::Result<String> {
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut f = std::fs::File::open(path)?;
+    let mut f = open_regular(path)?;
     let mut buf = vec![0u8; 8192];
     let mut n = 0;
     while n < buf.len() {
@@ -302,7 +397,7 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         };
         let ext = Path::new(&file.rel).extension().and_then(|e| e.to_str());
         let Some(format) = detect_format(&head, ext) else {
-            report.skipped.push((file.rel.clone(), "not a supported document format".into()));
+            report.skipped.push((file.rel.clone(), UNSUPPORTED.into()));
             continue;
         };
         if existing.is_some() {
@@ -338,7 +433,7 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
 
     // Documents whose content is already cached need no extraction.
     let mut jobs = Vec::new();
-    let mut to_extract = Vec::new();
+    let mut duplicates = Vec::new();
     let mut seen_hashes = HashSet::new();
     for (i, p) in pending.iter().enumerate() {
         if catalog.has_content(&p.hash)? {
@@ -348,10 +443,9 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
             write_document(catalog, index, p)?;
             report.failed.push((p.file.rel.clone(), "empty file".into()));
         } else if seen_hashes.insert(p.hash.clone()) {
-            jobs.push(Job { key: i, path: p.file.abs.clone(), format: p.format });
-            to_extract.push(i);
+            jobs.push(Job { key: i, path: p.file.abs.clone(), format: p.format, hash: Some(p.hash.clone()) });
         } else {
-            to_extract.push(i); // a duplicate of a file being extracted: written after it
+            duplicates.push(i); // the same content as a file being extracted: written after it
         }
     }
     index.commit(generation)?;
@@ -371,6 +465,13 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         let p = &pending[job.key];
         done += 1;
         let error = outcome.as_ref().err().map(user_reason);
+        if let Err(e @ ExtractError::Changed(_)) = &outcome {
+            // Transient: nothing is cached or catalogued, so the next scan tries the file again.
+            report.skipped.push((p.file.rel.clone(), e.to_string()));
+            report.extracted += 1;
+            progress(&Progress::Extracted { done, total, path: p.file.rel.clone(), error });
+            return;
+        }
         let result = (|| -> Result<()> {
             catalog.put_content(&p.hash, p.format, &outcome)?;
             write_document(catalog, index, p)?;
@@ -397,12 +498,18 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         return Err(e);
     }
     // Duplicates of extracted content.
-    for i in to_extract {
-        if !written.contains(&i) {
-            write_document(catalog, index, &pending[i])?;
+    for i in duplicates {
+        let p = &pending[i];
+        if catalog.has_content(&p.hash)? {
+            write_document(catalog, index, p)?;
+        } else {
+            report.skipped.push((p.file.rel.clone(), ExtractError::Changed("a file with the same content changed".into()).to_string()));
         }
     }
     catalog.prune_contents()?;
+    report.skipped.sort();
+    let problems: Vec<(String, String)> = report.skipped.iter().filter(|(_, reason)| reason != UNSUPPORTED).cloned().collect();
+    catalog.set_skipped_files(&problems)?;
     index.commit(generation)?;
     index.close_writer()?;
     let (documents, pages) = catalog.counts()?;

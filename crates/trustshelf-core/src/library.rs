@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::IndexReader;
 
 use crate::bookmarks::{Binder, Bookmark, BookmarkUpdate, NewBookmark};
-use crate::catalog::{Catalog, Document, Status};
+use crate::catalog::{Catalog, Document, SkippedFile, Status};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportReport, VerifyReport};
 use crate::extract::Page;
@@ -46,6 +46,8 @@ pub struct LibraryStatus {
     pub sidecar_errors: usize,
     /// Every document that needs attention.
     pub problems: Vec<DocumentProblem>,
+    /// Files the last scan could not catalogue (unreadable, not a regular file, changed mid-scan).
+    pub skipped: Vec<SkippedFile>,
     /// Bookmarks.
     pub bookmarks: usize,
     /// Binders.
@@ -93,6 +95,10 @@ impl Library {
     /// Opens (creating if needed) the library data in `data_dir`. The index is rebuilt from the
     /// catalog if it is missing, stale or from another schema version.
     pub fn open(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
+        Self::open_in(data_dir, worker).map_err(|e| e.in_data_dir(data_dir))
+    }
+
+    fn open_in(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io(format!("creating data directory {}", data_dir.display()), e))?;
         let catalog = Catalog::open(&data_dir.join(CATALOG_FILE))?;
         let generation = Self::generation_of(&catalog)?;
@@ -133,6 +139,10 @@ impl Library {
     /// Indexes `folder` (or the library folder indexed last). Holds the data directory's write lock
     /// for the duration; another writer gets [`Error::LibraryInUse`].
     pub fn index(&self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
+        self.index_in(folder, progress).map_err(|e| e.in_data_dir(&self.data_dir))
+    }
+
+    fn index_in(&self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
         let root = match folder {
             Some(f) => f.canonicalize().map_err(|_| Error::LibraryNotFound(f.to_path_buf()))?,
             None => self.root()?.ok_or(Error::NoLibrary)?,
@@ -234,7 +244,7 @@ impl Library {
     pub fn read_document(&self, id: i64) -> Result<Vec<u8>> {
         let d = self.catalog().document(id)?;
         let root = self.root()?.ok_or(Error::NoLibrary)?;
-        let path = root.join(&d.path);
+        let path = crate::ingest::library_file(&root, &d.path);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
         if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)) != d.hash {
             return Err(Error::DocumentChanged(d.path));
@@ -274,6 +284,7 @@ impl Library {
             failed,
             sidecar_errors,
             problems,
+            skipped: catalog.skipped_files()?,
             bookmarks: catalog.bookmark_count()?,
             binders: catalog.binders()?.len(),
         })
@@ -281,7 +292,7 @@ impl Library {
 
     /// Creates a bookmark.
     pub fn add_bookmark(&self, b: &NewBookmark) -> Result<Bookmark> {
-        self.catalog().add_bookmark(b)
+        self.catalog().add_bookmark(b).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// One bookmark.
@@ -298,17 +309,17 @@ impl Library {
 
     /// Changes a bookmark.
     pub fn update_bookmark(&self, id: i64, u: &BookmarkUpdate) -> Result<Bookmark> {
-        self.catalog().update_bookmark(id, u)
+        self.catalog().update_bookmark(id, u).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Deletes a bookmark and returns it.
     pub fn remove_bookmark(&self, id: i64) -> Result<Bookmark> {
-        self.catalog().remove_bookmark(id)
+        self.catalog().remove_bookmark(id).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Creates a binder.
     pub fn create_binder(&self, name: &str, description: &str) -> Result<Binder> {
-        self.catalog().create_binder(name, description)
+        self.catalog().create_binder(name, description).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// A binder by id or name.
@@ -323,27 +334,27 @@ impl Library {
 
     /// Renames a binder.
     pub fn rename_binder(&self, id: i64, name: &str) -> Result<Binder> {
-        self.catalog().rename_binder(id, name)
+        self.catalog().rename_binder(id, name).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Deletes a binder; its bookmarks stay.
     pub fn delete_binder(&self, id: i64) -> Result<()> {
-        self.catalog().delete_binder(id)
+        self.catalog().delete_binder(id).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Puts a bookmark into a binder.
     pub fn add_to_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
-        self.catalog().add_to_binder(binder, bookmark)
+        self.catalog().add_to_binder(binder, bookmark).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Takes a bookmark out of a binder.
     pub fn remove_from_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
-        self.catalog().remove_from_binder(binder, bookmark)
+        self.catalog().remove_from_binder(binder, bookmark).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Sets the order of a binder's bookmarks.
     pub fn reorder_binder(&self, binder: i64, order: &[i64]) -> Result<()> {
-        self.catalog().reorder_binder(binder, order)
+        self.catalog().reorder_binder(binder, order).map_err(|e| e.in_data_dir(&self.data_dir))
     }
 
     /// Exports a binder (by id or name) as an evidence package.

@@ -56,10 +56,29 @@ impl WorkerConfig {
 pub struct Job {
     /// Caller's key for the answer.
     pub key: usize,
-    /// Absolute path of the file.
+    /// Absolute path of the file (sent as bytes: file names need not be UTF-8).
+    #[serde(with = "path_bytes")]
     pub path: PathBuf,
     /// Detected format.
     pub format: Format,
+    /// SHA-256 of the content the caller hashed; the worker refuses a file that no longer matches, so
+    /// extracted pages are never stored under another content's hash. `None` skips the check.
+    pub hash: Option<String>,
+}
+
+mod path_bytes {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::path::{Path, PathBuf};
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(path.as_os_str().as_bytes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        Ok(PathBuf::from(std::ffi::OsString::from_vec(Vec::<u8>::deserialize(d)?)))
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -105,12 +124,28 @@ pub fn run_worker(args: &[String]) -> ! {
     std::process::exit(0)
 }
 
+/// The job's file, checked to be a regular file with the content the caller hashed.
+fn read_job_file(job: &Job) -> std::result::Result<Vec<u8>, ExtractError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    crate::ingest::open_regular(&job.path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => ExtractError::Changed("it was moved or deleted".into()),
+        _ => ExtractError::Unreadable(e.to_string()),
+    })?;
+    if let Some(expected) = &job.hash {
+        if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)) != *expected {
+            return Err(ExtractError::Changed("its content changed".into()));
+        }
+    }
+    Ok(bytes)
+}
+
 /// Parsers recurse deeply on nested objects; give them a big stack in their own thread.
 const EXTRACT_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn extract_in_thread(job: Job) -> std::result::Result<Extraction, ExtractError> {
     let handle = std::thread::Builder::new().stack_size(EXTRACT_STACK_BYTES).spawn(move || {
-        let bytes = std::fs::read(&job.path).map_err(|e| ExtractError::Unreadable(e.to_string()))?;
+        let bytes = read_job_file(&job)?;
         extract::extract(job.format, &bytes)
     });
     match handle {
@@ -161,7 +196,10 @@ impl Worker {
 
     /// Sends one job and waits for its answer within the timeout. `Err` means the worker is gone.
     async fn extract(&mut self, job: &Job, cfg: &WorkerConfig) -> std::result::Result<std::result::Result<Extraction, ExtractError>, ExtractError> {
-        let mut line = serde_json::to_string(job).expect("jobs serialise");
+        let mut line = match serde_json::to_string(job) {
+            Ok(line) => line,
+            Err(e) => return Ok(Err(ExtractError::NotValid(format!("worker request: {e}")))),
+        };
         line.push('\n');
         if self.stdin.write_all(line.as_bytes()).await.is_err() || self.stdin.flush().await.is_err() {
             return Err(self.crash_reason(cfg).await);
@@ -276,7 +314,7 @@ pub fn extract_all(
 /// trusted input such as the crate's own unit tests.
 #[cfg(test)]
 pub(crate) fn extract_here(path: &std::path::Path, format: Format) -> std::result::Result<Extraction, ExtractError> {
-    extract_in_thread(Job { key: 0, path: path.to_path_buf(), format })
+    extract_in_thread(Job { key: 0, path: path.to_path_buf(), format, hash: None })
 }
 
 #[cfg(test)]

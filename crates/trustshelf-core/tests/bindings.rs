@@ -25,6 +25,7 @@ fn bindings() -> String {
         metadata::Metadata,
         catalog::Status,
         catalog::Document,
+        catalog::SkippedFile,
         search::Sort,
         search::SearchRequest,
         search::PageHit,

@@ -613,3 +613,71 @@ fn catalog_and_index_of_format_v1_open_in_this_version() {
     }
     assert_eq!(lib.read_document(marks[1].document_id.unwrap()).unwrap().len(), std::fs::metadata(tmp.path().join("library/kestrel-bridge-letter-2026q4.pdf")).unwrap().len() as usize);
 }
+
+#[test]
+fn odd_names_special_files_huge_files_and_changes_mid_scan_end_with_a_status() {
+    use std::os::unix::ffi::OsStrExt;
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let root = lib_dir.path();
+    // A Latin-1 file name (not UTF-8): catalogued with its bytes escaped, searchable, viewable, exported.
+    let latin1 = std::ffi::OsStr::from_bytes(b"politique-s\xe9curit\xe9.md");
+    std::fs::write(root.join(latin1), "# Politique\n\nnarwhal controls").unwrap();
+    // A named pipe where a document could be: opening it must not wait for a writer.
+    let fifo = root.join("pipe.pdf");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // A 200 MB "PDF" (sparse): over the size limit, failed with the sizes, in bounded time.
+    let huge = std::fs::File::create(root.join("huge.pdf")).unwrap();
+    std::io::Write::write_all(&mut &huge, b"%PDF-1.7\n").unwrap();
+    huge.set_len(200 * 1024 * 1024).unwrap();
+    // A folder that is replaced by a file, and a file whose content changes, after the scan.
+    write(root, "moving/inside.md", "# Inside\n\nokapi");
+    write(root, "changing.md", "# Before\n\nplatypus");
+    write(root, "steady.md", "# Steady\n\nechidna");
+
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let started = std::time::Instant::now();
+    let report = lib
+        .index(Some(root), &mut |p| {
+            if matches!(p, trustshelf_core::ingest::Progress::Scanned { .. }) {
+                std::fs::remove_dir_all(root.join("moving")).unwrap();
+                std::fs::write(root.join("moving"), "now a file").unwrap();
+                std::fs::write(root.join("changing.md"), "# After\n\nwallaby and more text").unwrap();
+            }
+        })
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(60), "bounded time: {:?}", started.elapsed());
+    let skipped: HashMap<&str, &str> = report.skipped.iter().map(|(p, r)| (p.as_str(), r.as_str())).collect();
+    assert_eq!(skipped.get("pipe.pdf"), Some(&"not a regular file (a named pipe)"), "{report:?}");
+    assert!(skipped.get("moving/inside.md").is_some_and(|r| r.contains("moved or deleted") && r.contains("next scan")), "{report:?}");
+    assert!(skipped.get("changing.md").is_some_and(|r| r.contains("content changed")), "{report:?}");
+    let huge_doc = lib.document("huge.pdf").unwrap();
+    assert_eq!(huge_doc.status, Status::Failed);
+    assert_eq!(huge_doc.reason.as_deref(), Some("too large: 200 MB is over the 150 MB limit"));
+    assert_eq!(search(&lib, "echidna").total_documents, 1);
+    // Nothing of the changed file's new or old content was stored under the wrong hash.
+    assert_eq!(search(&lib, "wallaby").total_documents + search(&lib, "platypus").total_documents, 0);
+    // The app and `status` list what was left out.
+    let listed: Vec<String> = lib.status().unwrap().skipped.into_iter().map(|f| f.path).collect();
+    assert_eq!(listed, ["changing.md", "moving/inside.md", "pipe.pdf"]);
+
+    let escaped = "politique-s\\xE9curit\\xE9.md";
+    let doc = lib.document(escaped).unwrap();
+    assert_eq!(doc.status, Status::Indexed);
+    assert_eq!(search(&lib, "narwhal").documents[0].path, escaped);
+    assert!(lib.read_document(doc.id).unwrap().starts_with(b"# Politique"));
+    let binder = lib.create_binder("Odd", "").unwrap();
+    lib.add_bookmark(&NewBookmark { document_id: doc.id, page: 1, binders: vec![binder.id], ..Default::default() }).unwrap();
+    let zip = out.path().join("odd.zip");
+    lib.export_binder("Odd", &zip, true, &mut |_, _| {}).unwrap();
+    assert!(verify_package(&zip).unwrap().ok);
+
+    // The next scan picks up what changed mid-scan; the rest stays as it was.
+    let r = lib.index(None, &mut |_| {}).unwrap();
+    assert_eq!(search(&lib, "wallaby").total_documents, 1, "{r:?}");
+    assert!(r.skipped.contains(&("moving".into(), trustshelf_core::ingest::UNSUPPORTED.into())), "the folder's replacement is seen: {r:?}");
+    assert!(lib.document("moving/inside.md").is_err());
+    assert_eq!(lib.status().unwrap().skipped.len(), 1, "only the pipe is left: {r:?}");
+    assert_eq!(r.unchanged, 3, "latin-1 file, huge.pdf and steady.md: {r:?}");
+}
