@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 APT_PACKAGES := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libssl-dev \
-	xvfb xauth webkit2gtk-driver fonts-dejavu-core file strace util-linux
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core file strace util-linux iproute2
 
 .PHONY: run test setup ui
 

@@ -172,6 +172,22 @@ try {
     await shot("09-hostile.png");
   });
 
+  await step("a PDF with JavaScript, launch and link actions opens; nothing runs, opens or connects", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "pelican");
+    await waitFor("the hostile PDF", async () => (await text("#middle")).includes("Hostile PDF actions fixture"));
+    await click(`${tid("result-item")} ${tid("result-page")}`);
+    await waitFor("the PDF page drawn with the hit marked", async () => (await findAll("#viewer canvas")).length > 0 && (await findAll("#viewer mark")).length > 0);
+    await sleep(1500); // time for any action to fire
+    const state = await script(`return { pwned: window.__pwned ?? null, url: location.href, links: document.querySelectorAll('#viewer a[href]').length }`);
+    if (state.pwned !== null || state.links !== 0 || !/^(tauri|http:\/\/tauri\.localhost)/.test(state.url)) throw new Error(JSON.stringify(state));
+    const windows = await http("GET", `${S()}/window/handles`);
+    if (windows.length !== 1) throw new Error(`${windows.length} windows`);
+    const alert = await http("GET", `${S()}/alert/text`).then((t) => `alert open: ${t}`, () => null);
+    if (alert) throw new Error(alert);
+    await shot("10-hostile-pdf.png");
+  });
+
   await step("keyboard: / focuses search, ArrowDown moves the selection", async () => {
     const key = (value) => http("POST", `${S()}/actions`, { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value }, { type: "keyUp", value }] }] });
     await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);

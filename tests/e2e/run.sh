@@ -10,7 +10,28 @@ trap 'rm -rf "$WORK"; pkill -f "$TARGET/debug/trustshelf-app" 2>/dev/null || tru
 rm -rf test-artifacts/e2e && mkdir -p test-artifacts/e2e
 export APP="$TARGET/debug/trustshelf-app" CLI="$TARGET/debug/trustshelf"
 # The sample library plus hostile fixtures that must neither run nor fetch anything in the app.
-cp -r documents "$WORK/library" && cp tests/fixtures/hostile/* "$WORK/library/"
+cp -r documents "$WORK/library" && cp tests/fixtures/hostile/hostile-* "$WORK/library/"
 export TRUSTSHELF_DATA="$WORK/data" TRUSTSHELF_LIBRARY="$WORK/library" EXPORT_ZIP="$WORK/e2e-evidence.zip"
 export ARTIFACTS="$PWD/test-artifacts/e2e"
-timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/e2e.mjs
+# Offline: the whole run happens in a new network namespace (loopback only, for WebDriver), and the app
+# and every process it starts (WebKit's web and network processes) run under strace; afterwards no
+# connect/send to an IPv4/IPv6 address may appear. The trace is kept in test-artifacts/e2e/.
+TRACE="$ARTIFACTS/network.trace"
+cat > "$WORK/app-traced" <<EOF
+#!/bin/sh
+env > "$ARTIFACTS/app.env"
+exec strace -f --seccomp-bpf -qq -e trace=connect,sendto,sendmsg -o "$TRACE" "$APP" "\$@"
+EOF
+chmod +x "$WORK/app-traced"
+export APP="$WORK/app-traced"
+timeout 600 unshare -n sh -c 'ip link set lo up && xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/e2e.mjs'
+# The one allowed address is WebDriver's automation channel, which WebKitWebDriver hands the app as
+# WEBKIT_INSPECTOR_SERVER (127.0.0.1:<port>); anything else with an IP address is a failure.
+INSPECTOR_PORT="$(sed -n 's/^WEBKIT_INSPECTOR_SERVER=127\.0\.0\.1:\([0-9]*\)$/\1/p' "$ARTIFACTS/app.env")"
+[ -n "$INSPECTOR_PORT" ] || { echo "e2e: FAIL no WEBKIT_INSPECTOR_SERVER in the app's environment"; exit 1; }
+ALLOWED="sin_port=htons($INSPECTOR_PORT), sin_addr=inet_addr(\"127.0.0.1\")"
+if grep -E "AF_INET6?" "$TRACE" | grep -vF "$ALLOWED"; then
+  echo "e2e: FAIL the app tried the network (above; full trace in $TRACE)"
+  exit 1
+fi
+echo "e2e: offline: $(grep -c . "$TRACE" || true) traced connect/send calls; IP connections only to WebDriver's 127.0.0.1:$INSPECTOR_PORT ($(grep -cF "$ALLOWED" "$TRACE" || true))"

@@ -4,22 +4,27 @@ import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import "pdfjs-dist/web/pdf_viewer.css";
 import { findTerms, markText } from "./logic";
 
-let workerReady = false;
-function ensureWorker() {
-  if (workerReady) return;
-  pdfjs.GlobalWorkerOptions.workerPort = new Worker(new URL("pdfjs-dist/legacy/build/pdf.worker.min.mjs", import.meta.url), { type: "module" });
-  workerReady = true;
+let pdfWorker: pdfjs.PDFWorker | null = null;
+// One pdf.js worker for the app's lifetime, passed explicitly to every document so that closing a
+// document never tears down the worker the next one needs.
+function ensureWorker(): pdfjs.PDFWorker {
+  pdfWorker ??= pdfjs.PDFWorker.create({ port: new Worker(new URL("pdfjs-dist/legacy/build/pdf.worker.min.mjs", import.meta.url), { type: "module" }) });
+  return pdfWorker;
 }
 
 type PdfDoc = Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
 let cached: { id: number; doc: PdfDoc } | null = null;
 
 export async function openPdf(id: number, bytes: ArrayBuffer): Promise<number> {
-  ensureWorker();
   if (cached?.id === id) return cached.doc.numPages;
-  if (cached) void cached.doc.destroy();
+  if (cached) {
+    const old = cached.doc;
+    cached = null;
+    await old.destroy();
+  }
   const doc = await pdfjs.getDocument({
     data: new Uint8Array(bytes),
+    worker: ensureWorker(),
     isEvalSupported: false,
     enableXfa: false,
     stopAtErrors: false,

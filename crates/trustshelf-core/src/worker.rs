@@ -111,17 +111,29 @@ pub fn run_worker(args: &[String]) -> ! {
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        let answer = match serde_json::from_str::<Job>(&line) {
-            Ok(job) => Answer { result: extract_in_thread(job) },
-            Err(e) => Answer { result: Err(ExtractError::NotValid(format!("worker request: {e}"))) },
-        };
-        let mut s = serde_json::to_string(&answer).expect("answers serialise");
+        let mut s = answer(&line);
         s.push('\n');
         if out.write_all(s.as_bytes()).and_then(|_| out.flush()).is_err() {
             break;
         }
     }
     std::process::exit(0)
+}
+
+/// The worker's answer (one JSON line, without the newline) to one request line: what [`run_worker`]
+/// does per request, in-process. Public for the fuzz targets, which drive the extractors through it.
+pub fn answer(request: &str) -> String {
+    let answer = match serde_json::from_str::<Job>(request) {
+        Ok(job) => Answer { result: extract_in_thread(job) },
+        Err(e) => Answer { result: Err(ExtractError::NotValid(format!("worker request: {e}"))) },
+    };
+    // Only strings and numbers: this cannot fail; if it ever did, the pool reports a garbled answer.
+    serde_json::to_string(&answer).unwrap_or_default()
+}
+
+/// Parses an answer line of [`answer`]: the extraction or why it failed; `None` if the line is garbled.
+pub fn parse_answer(line: &str) -> Option<std::result::Result<Extraction, ExtractError>> {
+    serde_json::from_str::<Answer>(line).ok().map(|a| a.result)
 }
 
 /// The job's file, checked to be a regular file with the content the caller hashed.
