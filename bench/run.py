@@ -283,6 +283,10 @@ def table(r):
         lines.append(f"| Scale: index size (text {sc['text_mb']:.0f} MB) — MB | {sc['index_mb']:.0f} index + {sc['catalog_mb']:.0f} catalog | — | | |")
         for q in sc["whole_process"]:
             lines.append(f"| Scale: search as a whole process `{q['query']}` — ms | {q['trustshelf_ms']:.1f} | — | | |")
+    app = r.get("app")
+    if app:
+        lines.append(f"| App on the scale library: launch → usable window — ms | {app['launch_to_usable_ms']:.0f} | — | | ≤ 1000 |")
+        lines.append(f"| App on the scale library: keystroke → painted results, p50 / p95 ({app['keystrokes']:.0f} keystrokes) — ms | {app['keystroke_p50_ms']:.1f} / {app['keystroke_p95_ms']:.1f} | — | | ≤ 50 |")
     if sc:
         lines += ["", "In-process latency at scale by kind of query (p50 / p99 ms):", ""]
         for kind, v in sc["latency"]["by_kind"].items():
@@ -297,6 +301,7 @@ def main():
     ap.add_argument("--scale-pages", type=int, default=500_000)
     ap.add_argument("--rebuild-scale", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--skip-app", action="store_true")
     args = ap.parse_args()
     runs = 1 if args.quick else args.runs
     corpus = SHARED / "corpus"
@@ -333,6 +338,18 @@ def main():
     if not (args.quick or args.skip_scale):
         log(f"scale library: {args.scale_pages:,} pages")
         r["scale"] = scale_figures(corpus_data, args.scale_pages, args.rebuild_scale, runs)
+    if "scale" in r and not args.skip_app:
+        log("app: launch and keystrokes on the scale library")
+        folder = WORK / f"scale-{args.scale_pages}"
+        app = []
+        for i in range(runs):
+            app_data = WORK / "data-app"
+            shutil.rmtree(app_data, ignore_errors=True)
+            shutil.copytree(r["scale"]["data"], app_data)
+            _, _, out = run(["bash", ROOT / "bench" / "app.sh", app_data, folder])
+            app.append(json.loads(out.strip().splitlines()[-1]))
+            log(f"  app run {i + 1}: {app[-1]}")
+        r["app"] = {k: median([a[k] for a in app]) for k in app[0]}
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(r, indent=2))

@@ -10,7 +10,7 @@ mkdir -p "$WORK"/{extract,sidecar,query_parser,worker_request}
 
 # extract: first byte = format (0 pdf, 1 markdown, 2 html, 3 text, 4 docx, 5 xlsx, 6 ods, 7 csv).
 seed() { { printf "\\x$(printf %02x "$1")"; cat "$2"; } > "$WORK/extract/$(basename "$2").seed"; }
-for f in "$SHARED"/pdfs/*.pdf; do [ "$(stat -c %s "$f")" -le 2000000 ] && seed 0 "$f"; done
+find "$SHARED/pdfs" -name '*.pdf' -size -2000k -print0 | while IFS= read -r -d '' f; do seed 0 "$f"; done
 for f in ../documents/fictional/src/*.md ../crates/trustshelf-core/tests/*.rs; do seed 1 "$f"; done
 for f in ../tests/fixtures/hostile/*.html; do seed 2 "$f"; done
 for f in ../documents/fictional/*.xlsx; do seed 5 "$f"; done

@@ -2,59 +2,16 @@
 // Path: start on the sample library → facets with counts → type a query → highlighted results → open a
 // result → the viewer shows the hit's page → bookmark it with a note into a new binder → the binder
 // lists it → export the binder → the zip exists and verifies. A screenshot of each screen is saved.
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { click, find, findAll, http, launch, quit, S, script, shot, sleep, text, tid, type, waitFor } from "./webdriver.mjs";
 
 const APP = process.env.APP;
 const CLI = process.env.CLI;
-const ARTIFACTS = process.env.ARTIFACTS ?? "test-artifacts/e2e";
 const EXPORT_ZIP = process.env.EXPORT_ZIP;
-const PORT = 4445;
-const BASE = `http://127.0.0.1:${PORT}`;
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-mkdirSync(ARTIFACTS, { recursive: true });
 
 let passed = 0;
 let failed = 0;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function http(method, path, body) {
-  const res = await fetch(BASE + path, { method, headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-
-async function waitFor(what, fn, timeout = 30000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < timeout) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
-
-const driver = spawn("WebKitWebDriver", [`--port=${PORT}`, "--host=127.0.0.1"], { env: { ...process.env, TAURI_WEBVIEW_AUTOMATION: "true" }, stdio: "inherit" });
-let session;
-const S = () => `/session/${session}`;
-const find = async (css) => (await http("POST", `${S()}/element`, { using: "css selector", value: css }))[ELEMENT];
-const findAll = async (css) => (await http("POST", `${S()}/elements`, { using: "css selector", value: css })).map((e) => e[ELEMENT]);
-const tid = (id) => `[data-testid="${id}"]`;
-const click = async (css) => http("POST", `${S()}/element/${await find(css)}/click`, {});
-const type = async (css, text) => http("POST", `${S()}/element/${await find(css)}/value`, { text });
-const text = async (css) => http("GET", `${S()}/element/${await find(css)}/text`);
-const script = (body, args = []) => http("POST", `${S()}/execute/sync`, { script: body, args });
-async function shot(name) {
-  const png = await http("GET", `${S()}/screenshot`);
-  writeFileSync(join(ARTIFACTS, name), Buffer.from(png, "base64"));
-}
 
 async function step(name, fn) {
   const t = Date.now();
@@ -71,10 +28,8 @@ async function step(name, fn) {
 }
 
 try {
-  await waitFor("WebKitWebDriver", () => http("GET", "/status").then((s) => s.ready !== false));
   const launched = Date.now();
-  const created = await http("POST", "/session", { capabilities: { alwaysMatch: { "webkitgtk:browserOptions": { binary: APP, args: [] } } } });
-  session = created.sessionId;
+  await launch(APP);
 
   await step("starts on the sample library with facet counts", async () => {
     await waitFor("facet counts", async () => (await findAll(`${tid("facet-category")} .count`)).length >= 5, 60000);
@@ -209,8 +164,7 @@ try {
     console.log(`FAIL setup: ${e.message}`);
   }
 } finally {
-  if (session) await http("DELETE", S()).catch(() => {});
-  driver.kill();
+  await quit();
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryLabel, describeDates, findTerms, fold, highlightSnippet, Latest, markText, move, parseTags, queryTerms, toggle, validity } from "./logic";
+import { categoryLabel, coalesce, describeDates, findTerms, fold, highlightSnippet, Latest, markText, move, parseTags, queryTerms, toggle, validity } from "./logic";
 
 describe("snippets", () => {
   it("marks highlight ranges in characters and escapes HTML", () => {
@@ -51,5 +51,29 @@ describe("small helpers", () => {
     expect(validity({ valid_until: "2025-06-30" }, "2026-11-29")).toBe("expired");
     expect(validity({ valid_until: "2027-06-30" }, "2026-11-29")).toBe("current");
     expect(parseTags(" ir, soc2,ir ,")).toEqual(["ir", "soc2"]);
+  });
+});
+
+describe("search on every keystroke", () => {
+  it("runs at once when idle and collapses keystrokes during a run into one more run", async () => {
+    const seen: string[] = [];
+    let input = "a";
+    let release: () => void = () => {};
+    const run = coalesce(async () => {
+      seen.push(input);
+      await new Promise<void>((r) => (release = r));
+    });
+    const first = run();
+    expect(seen).toEqual(["a"]); // no timer: the first keystroke searches immediately
+    input = "ab";
+    void run();
+    input = "abc";
+    void run();
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual(["a", "abc"]); // one more run, with the latest input
+    release();
+    await first;
+    expect(seen).toEqual(["a", "abc"]);
   });
 });

@@ -31,12 +31,31 @@ export class Latest {
   }
 }
 
-export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number): (...a: A) => void {
-  let t: ReturnType<typeof setTimeout> | undefined;
-  return (...a: A) => {
-    if (t !== undefined) clearTimeout(t);
-    t = setTimeout(() => fn(...a), ms);
+/**
+ * Runs `fn` at once when idle; calls made while it runs collapse into one more run after it, so the
+ * latest input is always searched and no keystroke waits for a timer.
+ */
+export function coalesce(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const trigger = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await fn();
+      } while (again);
+    })();
+    try {
+      await running;
+    } finally {
+      running = null;
+    }
   };
+  return trigger;
 }
 
 /** Lower-case, no diacritics, one output char per input char (so ranges map back). */

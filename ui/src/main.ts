@@ -3,7 +3,7 @@
 import "./style.css";
 import { api, chooseBackupFile, chooseFolder, chooseSavePath, errorText, Finished, hasBackend, onEvent } from "./api";
 import type { Binder, Bookmark, Document, DocumentHit, FacetCount, LibraryStatus, Progress, SearchResponse, Sort } from "./bindings";
-import { categoryLabel, debounce, describeDates, escapeHtml, highlightSnippet, Latest, move, parseTags, queryTerms, toggle, validity } from "./logic";
+import { categoryLabel, coalesce, describeDates, escapeHtml, highlightSnippet, Latest, move, parseTags, queryTerms, toggle, validity } from "./logic";
 
 type View = "list" | "binder" | "problems";
 
@@ -96,7 +96,8 @@ async function runSearch() {
   if (state.view === "list") renderList();
 }
 
-const searchSoon = debounce(runSearch, 80);
+// Search on every keystroke (a search takes milliseconds); keystrokes during one collapse into one more.
+const searchSoon = coalesce(runSearch);
 
 function facetGroup(title: string, kind: "category" | "region" | "standard", values: FacetCount[], selected: string[]) {
   const shown = [...values];
@@ -499,7 +500,7 @@ function wire() {
   search.addEventListener("input", () => {
     state.query = search.value;
     if (state.view !== "list") state.view = "list";
-    searchSoon();
+    void searchSoon();
   });
   search.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") (e.preventDefault(), selectResult(state.selected + 1));

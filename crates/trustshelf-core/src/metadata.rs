@@ -137,7 +137,7 @@ pub fn parse_sidecar(source: &str) -> Sidecar {
                     }
                     out.declared.language = Some(l);
                 }
-                "notes" => out.declared.notes = Some(text_field(&value, MAX_NOTES_CHARS)?),
+                "notes" => out.declared.notes = Some(notes_field(&value)?),
                 "category" => {
                     let c = text_field(&value, 100)?;
                     let id = v.canonical_category(&c).ok_or_else(|| {
@@ -186,7 +186,19 @@ pub fn parse_sidecar(source: &str) -> Sidecar {
     out
 }
 
+/// A one-line field (title, issuer, category, …): line breaks and tabs become single spaces; other
+/// control characters are rejected.
 fn text_field(value: &toml::Value, max: usize) -> Result<String, String> {
+    let s = checked_string(value, max)?;
+    Ok(s.split(['\n', '\t', '\r']).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "))
+}
+
+/// Free text (notes): line breaks and tabs kept.
+fn notes_field(value: &toml::Value) -> Result<String, String> {
+    checked_string(value, MAX_NOTES_CHARS)
+}
+
+fn checked_string(value: &toml::Value, max: usize) -> Result<String, String> {
     let s = value.as_str().ok_or_else(|| format!("expected a string, got {}", value.type_str()))?;
     let s = s.trim();
     if s.is_empty() {
@@ -195,7 +207,7 @@ fn text_field(value: &toml::Value, max: usize) -> Result<String, String> {
     if s.chars().count() > max {
         return Err(format!("longer than {max} characters"));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err("contains control characters".into());
     }
     Ok(s.to_string())
@@ -444,6 +456,16 @@ mod tests {
         let s = parse_sidecar(&format!("title = \"a\\u0007b\"\nnotes = \"{}\"\ncategory = \"nope\"\n", "x".repeat(30_000)));
         assert_eq!(s.errors.len(), 3, "{:?}", s.errors);
         assert!(parse_sidecar("title = [").errors[0].starts_with("not valid TOML"));
+    }
+
+    #[test]
+    fn one_line_fields_fold_tabs_and_line_breaks_notes_keep_them() {
+        // Found by the sidecar fuzz target: a tab inside a title was accepted as is.
+        let s = parse_sidecar("title = \"D\\tPS 199\\n  Standards\"\nregions = [\"US\\r\\n\"]\nnotes = \"line 1\\nline 2\"\n");
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        assert_eq!(s.declared.title.as_deref(), Some("D PS 199 Standards"));
+        assert_eq!(s.declared.regions, ["US"]);
+        assert_eq!(s.declared.notes.as_deref(), Some("line 1\nline 2"));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ExtractError::PasswordRequired);
     }
+    inflate_once(&mut doc);
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
         return Err(ExtractError::Damaged("the PDF has no pages".into()));
@@ -71,6 +72,20 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     }
     let (title, file_date) = info(&doc);
     Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })
+}
+
+/// Decompresses every stream but images once, in place. pdf-extract rebuilds each page's fonts (font
+/// files, ToUnicode CMaps) from their streams on every page; without this, the same streams are
+/// inflated again for every page that uses them (16 % of ingest CPU on the shared corpus).
+fn inflate_once(doc: &mut Document) {
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            let image = stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"Image");
+            if !image {
+                let _ = stream.decompress();
+            }
+        }
+    }
 }
 
 fn classify_load_error(msg: &str) -> ExtractError {
