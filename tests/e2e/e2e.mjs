@@ -4,7 +4,7 @@
 // lists it → export the binder → the zip exists and verifies. A screenshot of each screen is saved.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { click, find, findAll, http, launch, quit, S, script, shot, sleep, text, tid, type, waitFor } from "./webdriver.mjs";
+import { click, ELEMENT, find, findAll, http, launch, quit, S, script, shot, sleep, text, tid, type, waitFor } from "./webdriver.mjs";
 
 const APP = process.env.APP;
 const CLI = process.env.CLI;

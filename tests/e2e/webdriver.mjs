@@ -7,7 +7,7 @@ import { join } from "node:path";
 export const ARTIFACTS = process.env.ARTIFACTS ?? "test-artifacts/e2e";
 const PORT = 4445;
 const BASE = `http://127.0.0.1:${PORT}`;
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+export const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 mkdirSync(ARTIFACTS, { recursive: true });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
