@@ -449,6 +449,9 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         }
     }
     index.commit(generation)?;
+    // Largest files first: the workers finish together instead of one core waiting on a big file
+    // that happened to come last.
+    jobs.sort_by_key(|j| std::cmp::Reverse(pending[j.key].file.size));
     progress(&Progress::Scanned { files: report.scanned, to_extract: jobs.len() });
 
     let total = jobs.len();
