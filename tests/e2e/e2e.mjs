@@ -38,7 +38,9 @@ try {
     const counts = await script(`return Array.from(document.querySelectorAll('[data-testid="facet-category"] .count')).map(e => Number(e.textContent))`);
     if (!counts.every((n) => n > 0)) throw new Error(`facet counts ${counts}`);
     const docs = await findAll(tid("document-item"));
-    if (docs.length < 30) throw new Error(`only ${docs.length} documents listed`);
+    if (docs.length !== 30) throw new Error(`${docs.length} documents listed, expected the first 30`);
+    await click(tid("show-more"));
+    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 37);
     await shot("01-library.png");
   });
 

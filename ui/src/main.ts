@@ -7,12 +7,17 @@ import { categoryLabel, coalesce, describeDates, escapeHtml, highlightSnippet, L
 
 type View = "list" | "binder" | "problems";
 
+/** Results per request: enough to fill the list; more on demand keeps each keystroke's answer small. */
+const RESULTS_PAGE = 30;
+
 const state = {
   query: "",
   categories: [] as string[],
   regions: [] as string[],
   standards: [] as string[],
   sort: "relevance" as Sort,
+  /** Documents asked for: one screenful more per "Show more"; back to one screenful per new query. */
+  limit: RESULTS_PAGE,
   response: null as SearchResponse | null,
   selected: 0,
   view: "list" as View,
@@ -68,7 +73,8 @@ function notice(html: string, undo?: () => void) {
 
 // ---------- search ----------
 
-async function runSearch() {
+async function runSearch(more = false) {
+  if (!more) state.limit = RESULTS_PAGE;
   const seq = latest.next();
   try {
     const res = await api.search({
@@ -79,13 +85,13 @@ async function runSearch() {
       documents: [],
       sort: state.sort,
       offset: 0,
-      limit: 100,
+      limit: state.limit,
       pages_per_document: 3,
       as_you_type: true,
     });
     if (!latest.isCurrent(seq)) return; // a newer keystroke already asked
     state.response = res;
-    state.selected = 0;
+    if (!more) state.selected = 0;
     state.message = "";
   } catch (e) {
     if (!latest.isCurrent(seq)) return;
@@ -97,7 +103,7 @@ async function runSearch() {
 }
 
 // Search on every keystroke (a search takes milliseconds); keystrokes during one collapse into one more.
-const searchSoon = coalesce(runSearch);
+const searchSoon = coalesce(() => runSearch());
 
 function facetGroup(title: string, kind: "category" | "region" | "standard", values: FacetCount[], selected: string[]) {
   const shown = [...values];
@@ -161,7 +167,9 @@ function renderList() {
       : "Check the spelling, use fewer words, or try a prefix such as <code>contin*</code>.";
     m.innerHTML = header + `<div class="empty"><p>No page matches <strong>“${escapeHtml(state.query)}”</strong>.</p><p>${hint}</p></div>`;
   } else {
-    m.innerHTML = header + `<ol class="results" id="results">${res.documents.map((d, i) => (searching ? resultItem(d, i) : documentItem(d, i))).join("")}</ol>`;
+    const rest = res.total_documents - res.documents.length;
+    const more = rest > 0 ? `<button class="link show-more" id="show-more" data-testid="show-more">Show ${Math.min(rest, RESULTS_PAGE)} more (${rest} not shown)</button>` : "";
+    m.innerHTML = header + `<ol class="results" id="results">${res.documents.map((d, i) => (searching ? resultItem(d, i) : documentItem(d, i))).join("")}</ol>${more}`;
   }
   const sel = $("#sort") as HTMLSelectElement | null;
   if (sel) sel.value = state.sort;
@@ -545,6 +553,10 @@ function wire() {
       state.standards = [];
       return void runSearch();
     }
+    if (t.closest("#show-more")) {
+      state.limit += RESULTS_PAGE;
+      return void runSearch(true);
+    }
     if (t.closest("#back-to-list")) {
       state.view = "list";
       void refreshBinders();
@@ -679,7 +691,7 @@ async function start() {
     state.progress = null;
     if (f.error) notice(escapeHtml(f.error.message));
     void refreshStatus();
-    void runSearch();
+    void runSearch(true); // keep the user's place: how many results are shown and which is selected
   });
   await Promise.all([refreshStatus(), refreshBinders(), runSearch()]);
   ($("#search") as HTMLInputElement).focus();

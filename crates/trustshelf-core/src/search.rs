@@ -162,51 +162,78 @@ pub struct SearchResponse {
 /// What search needs to know of every document, held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct DocTable {
-    docs: HashMap<i64, Document>,
+    /// Sorted by id: a lookup is a binary search, iteration is in a stable order.
+    docs: Vec<Document>,
 }
 
 impl DocTable {
     /// Builds the table from catalog documents.
-    pub fn new(docs: Vec<Document>) -> DocTable {
-        DocTable { docs: docs.into_iter().map(|d| (d.id, d)).collect() }
+    pub fn new(mut docs: Vec<Document>) -> DocTable {
+        docs.sort_by_key(|d| d.id);
+        DocTable { docs }
     }
 
     /// A document by id.
     pub fn get(&self, id: i64) -> Option<&Document> {
-        self.docs.get(&id)
+        self.docs.binary_search_by_key(&id, |d| d.id).ok().map(|i| &self.docs[i])
     }
 
     /// Every document.
     pub fn iter(&self) -> impl Iterator<Item = &Document> {
-        self.docs.values()
+        self.docs.iter()
     }
 }
 
 /// Collects, for every matching page, its document id, counting pages per document.
 struct DocIdCollector;
 
+/// Matching pages per document, indexed by document id (catalog ids are small and dense, so a
+/// vector beats a hash map on the hot path: one increment per matching page).
+#[derive(Default)]
+struct PageCounts(Vec<u32>);
+
+impl PageCounts {
+    fn add(&mut self, id: u64, n: u32) {
+        let i = id as usize;
+        if i >= self.0.len() {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] += n;
+    }
+    fn get(&self, id: i64) -> u32 {
+        usize::try_from(id).ok().and_then(|i| self.0.get(i)).copied().unwrap_or(0)
+    }
+    /// (document id, matching pages) of every document with at least one.
+    fn iter(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
+        self.0.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (i as i64, n))
+    }
+    fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
 struct DocIdSegmentCollector {
     column: tantivy::columnar::Column<u64>,
-    counts: HashMap<u64, u32>,
+    counts: PageCounts,
 }
 
 impl Collector for DocIdCollector {
-    type Fruit = HashMap<u64, u32>;
+    type Fruit = PageCounts;
     type Child = DocIdSegmentCollector;
 
     fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<DocIdSegmentCollector> {
-        Ok(DocIdSegmentCollector { column: segment.fast_fields().u64("doc_id")?, counts: HashMap::new() })
+        Ok(DocIdSegmentCollector { column: segment.fast_fields().u64("doc_id")?, counts: PageCounts::default() })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, u32>>) -> tantivy::Result<HashMap<u64, u32>> {
-        let mut all = HashMap::new();
+    fn merge_fruits(&self, fruits: Vec<PageCounts>) -> tantivy::Result<PageCounts> {
+        let mut all = PageCounts::default();
         for f in fruits {
-            for (k, v) in f {
-                *all.entry(k).or_insert(0) += v;
+            for (id, n) in f.iter() {
+                all.add(id as u64, n);
             }
         }
         Ok(all)
@@ -214,15 +241,15 @@ impl Collector for DocIdCollector {
 }
 
 impl SegmentCollector for DocIdSegmentCollector {
-    type Fruit = HashMap<u64, u32>;
+    type Fruit = PageCounts;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
         if let Some(id) = self.column.first(doc) {
-            *self.counts.entry(id).or_insert(0) += 1;
+            self.counts.add(id, 1);
         }
     }
 
-    fn harvest(self) -> HashMap<u64, u32> {
+    fn harvest(self) -> PageCounts {
         self.counts
     }
 }
@@ -432,22 +459,22 @@ impl Filters {
 }
 
 fn facets<'a>(docs: impl Iterator<Item = &'a Document>) -> Facets {
-    let mut cat: HashMap<String, usize> = HashMap::new();
-    let mut reg: HashMap<String, usize> = HashMap::new();
-    let mut std: HashMap<String, usize> = HashMap::new();
+    let mut cat: HashMap<&str, usize> = HashMap::new();
+    let mut reg: HashMap<&str, usize> = HashMap::new();
+    let mut std: HashMap<&str, usize> = HashMap::new();
     for d in docs {
         if let Some(c) = &d.metadata.category {
-            *cat.entry(c.clone()).or_default() += 1;
+            *cat.entry(c).or_default() += 1;
         }
         for r in &d.metadata.regions {
-            *reg.entry(r.clone()).or_default() += 1;
+            *reg.entry(r).or_default() += 1;
         }
         for s in &d.metadata.standards {
-            *std.entry(s.clone()).or_default() += 1;
+            *std.entry(s).or_default() += 1;
         }
     }
-    let sorted = |m: HashMap<String, usize>| {
-        let mut v: Vec<FacetCount> = m.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+    let sorted = |m: HashMap<&str, usize>| {
+        let mut v: Vec<FacetCount> = m.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect();
         v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
         v
     };
@@ -476,11 +503,29 @@ fn hit_of(d: &Document) -> DocumentHit {
     }
 }
 
-fn sort_hits(hits: &mut [DocumentHit], sort: Sort, browsing: bool) {
+/// A matched document while it is ranked: references only, so ranking thousands of matches copies
+/// nothing; only the page of results shown becomes [`DocumentHit`]s.
+struct Candidate<'a> {
+    doc: &'a Document,
+    score: f32,
+    matching_pages: u32,
+}
+
+impl Candidate<'_> {
+    fn hit(&self) -> DocumentHit {
+        DocumentHit { score: self.score, matching_pages: self.matching_pages, ..hit_of(self.doc) }
+    }
+}
+
+fn title_key(d: &Document) -> String {
+    d.metadata.title.as_deref().unwrap_or(&d.path).to_lowercase()
+}
+
+fn rank(candidates: &mut [Candidate], sort: Sort, browsing: bool) {
     match sort {
-        Sort::Relevance if !browsing => hits.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.id.cmp(&b.id))),
-        Sort::Date => hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))),
-        _ => hits.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.id.cmp(&b.id))),
+        Sort::Relevance if !browsing => candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.id.cmp(&b.doc.id))),
+        Sort::Date => candidates.sort_by_cached_key(|c| (std::cmp::Reverse(c.doc.metadata.sort_date().map(str::to_string)), title_key(c.doc))),
+        _ => candidates.sort_by_cached_key(|c| (title_key(c.doc), c.doc.id)),
     }
 }
 
@@ -493,15 +538,15 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
 
     if parsed.is_browse() {
         let matching: Vec<&Document> = table.iter().filter(|d| filters.accepts(d)).collect();
-        let mut hits: Vec<DocumentHit> = matching.iter().map(|d| hit_of(d)).collect();
-        sort_hits(&mut hits, req.sort, true);
+        let mut candidates: Vec<Candidate> = matching.iter().map(|d| Candidate { doc: d, score: 0.0, matching_pages: 0 }).collect();
+        rank(&mut candidates, req.sort, true);
         let total_pages = matching.iter().map(|d| d.page_count as usize).sum();
         return Ok(SearchResponse {
             query: req.query.clone(),
-            total_documents: hits.len(),
+            total_documents: candidates.len(),
             total_pages,
             facets: facets(matching.into_iter()),
-            documents: hits.into_iter().skip(req.offset).take(limit).collect(),
+            documents: candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect(),
             fuzzy: false,
             notices,
         });
@@ -539,23 +584,21 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
                 by_doc.entry(id as i64).or_default().push((*score, *addr));
             }
         }
-        let matched: Vec<&Document> = per_doc.keys().filter_map(|id| table.get(*id as i64)).collect();
-        let total_pages = per_doc.values().map(|&n| n as usize).sum();
-        let mut hits: Vec<DocumentHit> = matched
+        let matched: Vec<&Document> = per_doc.iter().filter_map(|(id, _)| table.get(id)).collect();
+        let total_pages = per_doc.iter().map(|(_, n)| n as usize).sum();
+        let mut candidates: Vec<Candidate> = matched
             .iter()
             .map(|d| {
-                let mut h = hit_of(d);
-                h.matching_pages = per_doc.get(&(d.id as u64)).copied().unwrap_or(0);
+                let matching_pages = per_doc.get(d.id);
                 let best = by_doc.get(&d.id).and_then(|p| p.first()).map(|p| p.0).unwrap_or(0.0);
                 // Many matching pages make a document more about the query than one lucky page.
-                h.score = best * (1.0 + 0.25 * (h.matching_pages as f32).ln_1p());
-                h
+                Candidate { doc: d, score: best * (1.0 + 0.25 * (matching_pages as f32).ln_1p()), matching_pages }
             })
             .collect();
-        sort_hits(&mut hits, req.sort, false);
-        let total_documents = hits.len();
+        rank(&mut candidates, req.sort, false);
+        let total_documents = candidates.len();
+        let mut shown: Vec<DocumentHit> = candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect();
         let facets = facets(matched.into_iter());
-        let mut shown: Vec<DocumentHit> = hits.into_iter().skip(req.offset).take(limit).collect();
 
         // Documents shown without pages among the top pages (date/title order): rank their pages now.
         let missing: Vec<i64> = shown.iter().filter(|h| !by_doc.contains_key(&h.id)).map(|h| h.id).collect();
