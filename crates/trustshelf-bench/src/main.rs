@@ -62,6 +62,10 @@ enum Command {
         /// Timed passes over the mix (after one warm-up pass).
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Instead of the mix, time every prefix of these comma-separated phrases, as typed in the
+        /// app (as-you-type, 30 results, 3 pages each).
+        #[arg(long)]
+        typed: Option<String>,
     },
 }
 
@@ -164,35 +168,41 @@ fn peak_rss_mb() -> f64 {
     status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0).unwrap_or(0.0)
 }
 
-fn latency(data: &Path, runs: usize) -> Result<()> {
+fn latency(data: &Path, runs: usize, typed: Option<&str>) -> Result<()> {
     let opened = Instant::now();
     let lib = Library::open(data, WorkerConfig::new(std::env::current_exe()?))?;
     let open_ms = opened.elapsed().as_secs_f64() * 1000.0;
     let status = lib.status()?;
+    let limit = if typed.is_some() { 30 } else { 20 };
     let request = |query: &str, category: Option<&str>| SearchRequest {
         query: query.into(),
         categories: category.map(|c| vec![c.to_string()]).unwrap_or_default(),
         as_you_type: true,
-        limit: 20,
+        limit,
         ..Default::default()
     };
+    let typed_mix: Vec<(&str, String, Option<&str>)> = typed
+        .map(|t| t.split(',').flat_map(|w| (1..=w.chars().count()).map(move |n| ("typed", w.chars().take(n).collect::<String>(), None))).collect())
+        .unwrap_or_default();
+    let fixed_mix: Vec<(&str, String, Option<&str>)> = QUERY_MIX.iter().map(|(k, q, c)| (*k, q.to_string(), *c)).collect();
+    let mix = if typed.is_some() { typed_mix } else { fixed_mix };
     // Warm-up pass (first touches of the mmapped index), also a sanity check that queries match.
     let mut matches = Vec::new();
-    for (kind, q, cat) in QUERY_MIX {
+    for (kind, q, cat) in &mix {
         let r = lib.search(&request(q, *cat))?;
         matches.push(json!({ "kind": kind, "query": q, "category": cat, "documents": r.total_documents, "pages": r.total_pages }));
     }
     let mut all = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     for _ in 0..runs {
-        for (kind, q, cat) in QUERY_MIX {
+        for (kind, q, cat) in &mix {
             let req = request(q, *cat);
             let t = Instant::now();
             let r = lib.search(&req)?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             std::hint::black_box(r);
             all.push(ms);
-            by_kind.entry(kind).or_default().push(ms);
+            by_kind.entry(if typed.is_some() { q.as_str() } else { kind }).or_default().push(ms);
         }
     }
     all.sort_by(f64::total_cmp);
@@ -229,6 +239,6 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::ScaleLibrary { source, out, pages, pages_per_document, seed } => scale_library(&source, &out, pages, pages_per_document.max(1), seed),
         Command::SmallFiles { source, out, files, seed } => small_files(&source, &out, files, seed),
-        Command::Latency { data, runs } => latency(&data, runs.max(1)),
+        Command::Latency { data, runs, typed } => latency(&data, runs.max(1), typed.as_deref()),
     }
 }

@@ -176,7 +176,12 @@ impl PageIndex {
         PageIndex::from_index(index, fields)
     }
 
-    fn from_index(index: Index, fields: Fields) -> Result<PageIndex> {
+    fn from_index(mut index: Index, fields: Fields) -> Result<PageIndex> {
+        // Searches visit the segments on every core (8 segments at 500k pages; p50 8.9 → see BENCHMARKS.md).
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        if cores > 1 {
+            index.set_multithread_executor(cores)?;
+        }
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(PageIndex { index, fields, reader, writer: None })
     }
