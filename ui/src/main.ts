@@ -143,6 +143,10 @@ function statusBadge(d: DocumentHit) {
   return valid;
 }
 
+/** Results drawn in the keystroke's own frame (more than fit on a screen); the rest follow. */
+const FIRST_SCREEN = 8;
+let listToken = 0;
+
 function renderList() {
   const m = $("#middle");
   const res = state.response;
@@ -169,7 +173,18 @@ function renderList() {
   } else {
     const rest = res.total_documents - res.documents.length;
     const more = rest > 0 ? `<button class="link show-more" id="show-more" data-testid="show-more">Show ${Math.min(rest, RESULTS_PAGE)} more (${rest} not shown)</button>` : "";
-    m.innerHTML = header + `<ol class="results" id="results">${res.documents.map((d, i) => (searching ? resultItem(d, i) : documentItem(d, i))).join("")}</ol>${more}`;
+    // The first screenful is drawn with this keystroke's frame; the rest right after it is painted.
+    const item = (d: DocumentHit, i: number) => (searching ? resultItem(d, i) : documentItem(d, i));
+    m.innerHTML = header + `<ol class="results" id="results">${res.documents.slice(0, FIRST_SCREEN).map(item).join("")}</ol>${more}`;
+    const token = ++listToken;
+    if (res.documents.length > FIRST_SCREEN) {
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (token !== listToken || state.response !== res) return;
+          $("#results")?.insertAdjacentHTML("beforeend", res.documents.slice(FIRST_SCREEN).map((d, i) => item(d, i + FIRST_SCREEN)).join(""));
+        }, 0),
+      );
+    }
   }
   const sel = $("#sort") as HTMLSelectElement | null;
   if (sel) sel.value = state.sort;
