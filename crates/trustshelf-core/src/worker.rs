@@ -179,6 +179,10 @@ impl Worker {
             .arg(WORKER_FLAG)
             .arg("--memory-limit-mb")
             .arg(cfg.memory_limit_mb.to_string())
+            // The CLI and the app (the worker hosts) use mimalloc, whose default 1 GiB arena
+            // reservation counts against the address-space cap and left no room for the extraction
+            // thread's stack in the app; small arenas keep the cap meaningful.
+            .env("MIMALLOC_ARENA_RESERVE", "64MiB")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
