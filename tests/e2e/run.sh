@@ -19,7 +19,7 @@ export ARTIFACTS="$PWD/test-artifacts/e2e"
 TRACE="$ARTIFACTS/network.trace"
 cat > "$WORK/app-traced" <<EOF
 #!/bin/sh
-env > "$ARTIFACTS/app.env"
+env | grep "^WEBKIT_INSPECTOR_SERVER=" > "$ARTIFACTS/app.env" || true
 exec strace -f --seccomp-bpf -qq -e trace=connect,sendto,sendmsg -o "$TRACE" "$APP" "\$@"
 EOF
 chmod +x "$WORK/app-traced"

@@ -321,6 +321,8 @@ struct Pending {
     file: FoundFile,
     hash: String,
     format: Format,
+    /// Not catalogued before this run (counted in `added`, else in `updated`).
+    new: bool,
 }
 
 /// Writes a document's catalog row (metadata from sidecar + inference) and its index entries.
@@ -405,7 +407,7 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         } else {
             report.added += 1;
         }
-        pending.push(Pending { file, hash, format });
+        pending.push(Pending { file, hash, format, new: existing.is_none() });
     }
 
     // Renames, touches and removals: catalog-only changes plus index deletes.
@@ -470,6 +472,11 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         let error = outcome.as_ref().err().map(user_reason);
         if let Err(e @ ExtractError::Changed(_)) = &outcome {
             // Transient: nothing is cached or catalogued, so the next scan tries the file again.
+            if p.new {
+                report.added -= 1;
+            } else {
+                report.updated -= 1;
+            }
             report.skipped.push((p.file.rel.clone(), e.to_string()));
             report.extracted += 1;
             progress(&Progress::Extracted { done, total, path: p.file.rel.clone(), error });
@@ -506,6 +513,11 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
         if catalog.has_content(&p.hash)? {
             write_document(catalog, index, p)?;
         } else {
+            if p.new {
+                report.added -= 1;
+            } else {
+                report.updated -= 1;
+            }
             report.skipped.push((p.file.rel.clone(), ExtractError::Changed("a file with the same content changed".into()).to_string()));
         }
     }

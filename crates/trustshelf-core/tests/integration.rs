@@ -650,6 +650,7 @@ fn odd_names_special_files_huge_files_and_changes_mid_scan_end_with_a_status() {
     assert!(started.elapsed() < Duration::from_secs(60), "bounded time: {:?}", started.elapsed());
     let skipped: HashMap<&str, &str> = report.skipped.iter().map(|(p, r)| (p.as_str(), r.as_str())).collect();
     assert_eq!(skipped.get("pipe.pdf"), Some(&"not a regular file (a named pipe)"), "{report:?}");
+    assert_eq!(report.added, 3, "files skipped mid-scan are not counted as added: {report:?}");
     assert!(skipped.get("moving/inside.md").is_some_and(|r| r.contains("moved or deleted") && r.contains("next scan")), "{report:?}");
     assert!(skipped.get("changing.md").is_some_and(|r| r.contains("content changed")), "{report:?}");
     let huge_doc = lib.document("huge.pdf").unwrap();
