@@ -10,7 +10,10 @@
 use std::path::Path;
 
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RegexTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::catalog::Catalog;
@@ -93,10 +96,98 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
     }
 }
 
+/// Analyzer `name` for snippets of one search's results. The same tokens as [`analyzer`], but
+/// English stems are remembered: the pages of a result list share most of their words, and stemming
+/// every word of every page again was over half of the snippet time (perf, 500k pages). Clones share
+/// the memory, so one analyzer serves every snippet of a search.
+pub fn snippet_analyzer(name: &str) -> TextAnalyzer {
+    match name {
+        ANALYZER_EN => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(60))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(RememberedStems::default())
+            .build(),
+        _ => analyzer(name),
+    }
+}
+
+/// English stemming with a memory of the stems already computed (see [`snippet_analyzer`]). The
+/// stems come from tantivy's own English stemmer, so they are the index's stems.
+#[derive(Clone, Default)]
+struct RememberedStems {
+    stems: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl TokenFilter for RememberedStems {
+    type Tokenizer<T: Tokenizer> = RememberedStemsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsFilter<T> {
+        let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(tantivy::tokenizer::Language::English)).build();
+        RememberedStemsFilter { stems: self.stems, stemmer, inner }
+    }
+}
+
+#[derive(Clone)]
+struct RememberedStemsFilter<T> {
+    stems: Arc<Mutex<HashMap<String, String>>>,
+    stemmer: TextAnalyzer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
+    type TokenStream<'a> = RememberedStemsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        // One lock per page, not per word.
+        let stems = self.stems.lock().unwrap_or_else(PoisonError::into_inner);
+        RememberedStemsStream { stems, stemmer: &mut self.stemmer, tail: self.inner.token_stream(text) }
+    }
+}
+
+struct RememberedStemsStream<'a, S> {
+    stems: MutexGuard<'a, HashMap<String, String>>,
+    stemmer: &'a mut TextAnalyzer,
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        match self.stems.get(&token.text) {
+            Some(stem) => {
+                token.text.clear();
+                token.text.push_str(stem);
+            }
+            None => {
+                let mut s = self.stemmer.token_stream(&token.text);
+                let stem = if s.advance() { s.token().text.clone() } else { token.text.clone() };
+                drop(s);
+                let word = std::mem::replace(&mut token.text, stem.clone());
+                self.stems.insert(word, stem);
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 /// The tokens `text` becomes under analyzer `name` (what the index stores, what a query looks up).
 pub fn tokens(name: &str, text: &str) -> Vec<String> {
-    use tantivy::tokenizer::TokenStream;
-    let mut a = analyzer(name);
+    tokens_of(&mut analyzer(name), text)
+}
+
+fn tokens_of(a: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut s = a.token_stream(text);
     let mut out = Vec::new();
     while s.advance() {
@@ -313,5 +404,22 @@ mod tests {
     fn english_is_stemmed_and_folded() {
         assert_eq!(tokens(ANALYZER_EN, "Controls Bezpečnostní"), ["control", "bezpecnostni"]);
         assert_eq!(tokens(ANALYZER_PLAIN, "Controls Bezpečnostní"), ["controls", "bezpecnostni"]);
+    }
+
+    #[test]
+    fn snippet_analyzers_give_the_index_tokens_from_memory_too() {
+        let pages = [
+            "Encryption keys are rotated; encrypted backups, encrypting agents. Policies & policy: happy cries.",
+            "Policies cried: keys ENCRYPTED again — Bezpečnostní opatření, 27001 controls, CC6.1 tested.",
+        ];
+        for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
+            let mut remembered = snippet_analyzer(name);
+            for _ in 0..2 {
+                for page in pages {
+                    // A clone shares the memory, as each snippet of a search clones the analyzer.
+                    assert_eq!(tokens_of(&mut remembered.clone(), page), tokens(name, page), "{name}: {page}");
+                }
+            }
+        }
     }
 }

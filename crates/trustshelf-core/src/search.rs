@@ -19,7 +19,7 @@ use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term}
 use crate::catalog::{Document, Status};
 use crate::error::Result;
 use crate::extract::Format;
-use crate::index::{analyzer, date_days, tokens, Fields, ANALYZER_EN, ANALYZER_IDS, ANALYZER_PLAIN};
+use crate::index::{date_days, snippet_analyzer, tokens, Fields, ANALYZER_EN, ANALYZER_IDS, ANALYZER_PLAIN};
 use crate::query::{parse, Clause, ParsedQuery};
 use crate::vocab::vocabulary;
 
@@ -164,23 +164,70 @@ pub struct SearchResponse {
 pub struct DocTable {
     /// Sorted by id: a lookup is a binary search, iteration is in a stable order.
     docs: Vec<Document>,
+    /// Every value of each facet (category, region, standard), numbered for counting.
+    facet_values: [Vec<String>; 3],
+    /// Per document, in the order of `docs`: its facet values as (facet, value number).
+    facet_numbers: Vec<Vec<(usize, usize)>>,
 }
 
 impl DocTable {
     /// Builds the table from catalog documents.
     pub fn new(mut docs: Vec<Document>) -> DocTable {
         docs.sort_by_key(|d| d.id);
-        DocTable { docs }
+        let mut facet_values: [Vec<String>; 3] = Default::default();
+        let mut numbers: [HashMap<String, usize>; 3] = Default::default();
+        let facet_numbers = docs
+            .iter()
+            .map(|d| {
+                let m = &d.metadata;
+                let values = m.category.iter().map(|c| (0, c)).chain(m.regions.iter().map(|r| (1, r))).chain(m.standards.iter().map(|s| (2, s)));
+                values
+                    .map(|(facet, value)| {
+                        let n = *numbers[facet].entry(value.clone()).or_insert_with(|| {
+                            facet_values[facet].push(value.clone());
+                            facet_values[facet].len() - 1
+                        });
+                        (facet, n)
+                    })
+                    .collect()
+            })
+            .collect();
+        DocTable { docs, facet_values, facet_numbers }
     }
 
     /// A document by id.
     pub fn get(&self, id: i64) -> Option<&Document> {
-        self.docs.binary_search_by_key(&id, |d| d.id).ok().map(|i| &self.docs[i])
+        self.position(id).map(|i| &self.docs[i])
+    }
+
+    fn position(&self, id: i64) -> Option<usize> {
+        self.docs.binary_search_by_key(&id, |d| d.id).ok()
     }
 
     /// Every document.
     pub fn iter(&self) -> impl Iterator<Item = &Document> {
         self.docs.iter()
+    }
+
+    /// Facet counts over the documents at `positions` (each counted once).
+    fn facets(&self, positions: impl Iterator<Item = usize>) -> Facets {
+        let mut counts: [Vec<usize>; 3] = std::array::from_fn(|f| vec![0; self.facet_values[f].len()]);
+        for i in positions {
+            for &(facet, n) in &self.facet_numbers[i] {
+                counts[facet][n] += 1;
+            }
+        }
+        let sorted = |facet: usize| {
+            let mut v: Vec<FacetCount> = counts[facet]
+                .iter()
+                .enumerate()
+                .filter(|(_, &count)| count > 0)
+                .map(|(n, &count)| FacetCount { value: self.facet_values[facet][n].clone(), count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        Facets { category: sorted(0), region: sorted(1), standard: sorted(2) }
     }
 }
 
@@ -458,29 +505,6 @@ impl Filters {
     }
 }
 
-fn facets<'a>(docs: impl Iterator<Item = &'a Document>) -> Facets {
-    let mut cat: HashMap<&str, usize> = HashMap::new();
-    let mut reg: HashMap<&str, usize> = HashMap::new();
-    let mut std: HashMap<&str, usize> = HashMap::new();
-    for d in docs {
-        if let Some(c) = &d.metadata.category {
-            *cat.entry(c).or_default() += 1;
-        }
-        for r in &d.metadata.regions {
-            *reg.entry(r).or_default() += 1;
-        }
-        for s in &d.metadata.standards {
-            *std.entry(s).or_default() += 1;
-        }
-    }
-    let sorted = |m: HashMap<&str, usize>| {
-        let mut v: Vec<FacetCount> = m.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect();
-        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        v
-    };
-    Facets { category: sorted(cat), region: sorted(reg), standard: sorted(std) }
-}
-
 fn hit_of(d: &Document) -> DocumentHit {
     DocumentHit {
         id: d.id,
@@ -537,15 +561,15 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
     let limit = req.limit.clamp(1, 500);
 
     if parsed.is_browse() {
-        let matching: Vec<&Document> = table.iter().filter(|d| filters.accepts(d)).collect();
-        let mut candidates: Vec<Candidate> = matching.iter().map(|d| Candidate { doc: d, score: 0.0, matching_pages: 0 }).collect();
+        let matching: Vec<usize> = table.iter().enumerate().filter(|(_, d)| filters.accepts(d)).map(|(i, _)| i).collect();
+        let mut candidates: Vec<Candidate> = matching.iter().map(|&i| Candidate { doc: &table.docs[i], score: 0.0, matching_pages: 0 }).collect();
         rank(&mut candidates, req.sort, true);
-        let total_pages = matching.iter().map(|d| d.page_count as usize).sum();
+        let total_pages = candidates.iter().map(|c| c.doc.page_count as usize).sum();
         return Ok(SearchResponse {
             query: req.query.clone(),
             total_documents: candidates.len(),
             total_pages,
-            facets: facets(matching.into_iter()),
+            facets: table.facets(matching.into_iter()),
             documents: candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect(),
             fuzzy: false,
             notices,
@@ -584,13 +608,22 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
                 by_doc.entry(id as i64).or_default().push((*score, *addr));
             }
         }
-        let matched: Vec<&Document> = per_doc.iter().filter_map(|(id, _)| table.get(id)).collect();
+        // The best page score per document (top pages come best first), by id like the page counts:
+        // thousands of matched documents look theirs up.
+        let mut best_page = vec![0.0f32; per_doc.0.len()];
+        for (id, pages) in &by_doc {
+            if let (Some(b), Some(p)) = (usize::try_from(*id).ok().and_then(|i| best_page.get_mut(i)), pages.first()) {
+                *b = p.0;
+            }
+        }
+        let matched: Vec<usize> = per_doc.iter().filter_map(|(id, _)| table.position(id)).collect();
         let total_pages = per_doc.iter().map(|(_, n)| n as usize).sum();
         let mut candidates: Vec<Candidate> = matched
             .iter()
-            .map(|d| {
+            .map(|&i| {
+                let d = &table.docs[i];
                 let matching_pages = per_doc.get(d.id);
-                let best = by_doc.get(&d.id).and_then(|p| p.first()).map(|p| p.0).unwrap_or(0.0);
+                let best = best_page.get(d.id as usize).copied().unwrap_or(0.0);
                 // Many matching pages make a document more about the query than one lucky page.
                 Candidate { doc: d, score: best * (1.0 + 0.25 * (matching_pages as f32).ln_1p()), matching_pages }
             })
@@ -598,7 +631,7 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
         rank(&mut candidates, req.sort, false);
         let total_documents = candidates.len();
         let mut shown: Vec<DocumentHit> = candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect();
-        let facets = facets(matched.into_iter());
+        let facets = table.facets(matched.into_iter());
 
         // Documents shown without pages among the top pages (date/title order): rank their pages now.
         let missing: Vec<i64> = shown.iter().filter(|h| !by_doc.contains_key(&h.id)).map(|h| h.id).collect();
@@ -642,7 +675,7 @@ const SNIPPET_LEAD_CHARS: usize = 80;
 
 impl Snippets {
     fn new(b: &Builder) -> Snippets {
-        let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), analyzer(name), field, SNIPPET_CHARS);
+        let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), snippet_analyzer(name), field, SNIPPET_CHARS);
         Snippets {
             en: make(&b.highlight_en, ANALYZER_EN, b.f.text_en),
             plain: make(&b.highlight_plain, ANALYZER_PLAIN, b.f.text),
@@ -688,6 +721,7 @@ impl Snippets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::analyzer;
 
     #[test]
     fn id_snippets_highlight_the_id() {
