@@ -10,8 +10,7 @@
 use std::path::Path;
 
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -96,10 +95,10 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
     }
 }
 
-/// Analyzer `name` for snippets of one search's results. The same tokens as [`analyzer`], but
-/// English stems are remembered: the pages of a result list share most of their words, and stemming
-/// every word of every page again was over half of the snippet time (perf, 500k pages). Clones share
-/// the memory, so one analyzer serves every snippet of a search.
+/// Analyzer `name` for the snippets of search results. The same tokens as [`analyzer`], but English
+/// stems are remembered: result pages share most of their words with each other and with the
+/// results of the searches before (as you type), and stemming every word of every page again was
+/// over half of the snippet time (perf, 500k pages).
 pub fn snippet_analyzer(name: &str) -> TextAnalyzer {
     match name {
         ANALYZER_EN => TextAnalyzer::builder(SimpleTokenizer::default())
@@ -115,22 +114,25 @@ pub fn snippet_analyzer(name: &str) -> TextAnalyzer {
 /// English stemming with a memory of the stems already computed (see [`snippet_analyzer`]). The
 /// stems come from tantivy's own English stemmer, so they are the index's stems.
 #[derive(Clone, Default)]
-struct RememberedStems {
-    stems: Arc<Mutex<HashMap<String, String>>>,
-}
+struct RememberedStems;
+
+/// Word → stem, for the whole process: a stem depends on the word alone, so every search and every
+/// library can share it. Forgotten when full.
+static STEMS: LazyLock<Mutex<foldhash::HashMap<String, String>>> = LazyLock::new(Mutex::default);
+/// Words remembered at most (some 80 bytes each).
+const STEMS_REMEMBERED: usize = 200_000;
 
 impl TokenFilter for RememberedStems {
     type Tokenizer<T: Tokenizer> = RememberedStemsFilter<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsFilter<T> {
         let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(tantivy::tokenizer::Language::English)).build();
-        RememberedStemsFilter { stems: self.stems, stemmer, inner }
+        RememberedStemsFilter { stemmer, inner }
     }
 }
 
 #[derive(Clone)]
 struct RememberedStemsFilter<T> {
-    stems: Arc<Mutex<HashMap<String, String>>>,
     stemmer: TextAnalyzer,
     inner: T,
 }
@@ -140,13 +142,13 @@ impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         // One lock per page, not per word.
-        let stems = self.stems.lock().unwrap_or_else(PoisonError::into_inner);
+        let stems = STEMS.lock().unwrap_or_else(PoisonError::into_inner);
         RememberedStemsStream { stems, stemmer: &mut self.stemmer, tail: self.inner.token_stream(text) }
     }
 }
 
 struct RememberedStemsStream<'a, S> {
-    stems: MutexGuard<'a, HashMap<String, String>>,
+    stems: MutexGuard<'static, foldhash::HashMap<String, String>>,
     stemmer: &'a mut TextAnalyzer,
     tail: S,
 }
@@ -167,6 +169,9 @@ impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
                 let stem = if s.advance() { s.token().text.clone() } else { token.text.clone() };
                 drop(s);
                 let word = std::mem::replace(&mut token.text, stem.clone());
+                if self.stems.len() >= STEMS_REMEMBERED {
+                    self.stems.clear();
+                }
                 self.stems.insert(word, stem);
             }
         }
@@ -416,7 +421,7 @@ mod tests {
             let mut remembered = snippet_analyzer(name);
             for _ in 0..2 {
                 for page in pages {
-                    // A clone shares the memory, as each snippet of a search clones the analyzer.
+                    // Each snippet clones the analyzer; the second round comes from memory.
                     assert_eq!(tokens_of(&mut remembered.clone(), page), tokens(name, page), "{name}: {page}");
                 }
             }

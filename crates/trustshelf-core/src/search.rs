@@ -168,6 +168,8 @@ pub struct DocTable {
     facet_values: [Vec<String>; 3],
     /// Per document, in the order of `docs`: its facet values as (facet, value number).
     facet_numbers: Vec<Vec<(usize, usize)>>,
+    /// Position in `docs` by id (catalog ids are small and dense); `u32::MAX` for none.
+    positions: Vec<u32>,
 }
 
 impl DocTable {
@@ -192,7 +194,13 @@ impl DocTable {
                     .collect()
             })
             .collect();
-        DocTable { docs, facet_values, facet_numbers }
+        let mut positions = vec![u32::MAX; docs.last().map_or(0, |d| usize::try_from(d.id).unwrap_or(0) + 1)];
+        for (i, d) in docs.iter().enumerate() {
+            if let Ok(id) = usize::try_from(d.id) {
+                positions[id] = i as u32;
+            }
+        }
+        DocTable { docs, facet_values, facet_numbers, positions }
     }
 
     /// A document by id.
@@ -201,7 +209,8 @@ impl DocTable {
     }
 
     fn position(&self, id: i64) -> Option<usize> {
-        self.docs.binary_search_by_key(&id, |d| d.id).ok()
+        let i = *self.positions.get(usize::try_from(id).ok()?)?;
+        (i != u32::MAX).then_some(i as usize)
     }
 
     /// Every document.
@@ -279,8 +288,11 @@ impl Collector for DocIdCollector {
     fn merge_fruits(&self, fruits: Vec<PageCounts>) -> tantivy::Result<PageCounts> {
         let mut all = PageCounts::default();
         for f in fruits {
-            for (id, n) in f.iter() {
-                all.add(id as u64, n);
+            if f.0.len() > all.0.len() {
+                all.0.resize(f.0.len(), 0);
+            }
+            for (a, n) in all.0.iter_mut().zip(f.0) {
+                *a += n;
             }
         }
         Ok(all)
@@ -545,9 +557,18 @@ fn title_key(d: &Document) -> String {
     d.metadata.title.as_deref().unwrap_or(&d.path).to_lowercase()
 }
 
-fn rank(candidates: &mut [Candidate], sort: Sort, browsing: bool) {
+/// Orders `candidates` so that the first `shown` are the right ones in the right order (the rest
+/// only by relevance is left unordered: thousands of matches, a page of results shown).
+fn rank(candidates: &mut [Candidate], sort: Sort, browsing: bool, shown: usize) {
     match sort {
-        Sort::Relevance if !browsing => candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.id.cmp(&b.doc.id))),
+        Sort::Relevance if !browsing => {
+            let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.doc.id.cmp(&b.doc.id));
+            if shown < candidates.len() {
+                candidates.select_nth_unstable_by(shown, order);
+            }
+            let n = shown.min(candidates.len());
+            candidates[..n].sort_unstable_by(order);
+        }
         Sort::Date => candidates.sort_by_cached_key(|c| (std::cmp::Reverse(c.doc.metadata.sort_date().map(str::to_string)), title_key(c.doc))),
         _ => candidates.sort_by_cached_key(|c| (title_key(c.doc), c.doc.id)),
     }
@@ -563,7 +584,7 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
     if parsed.is_browse() {
         let matching: Vec<usize> = table.iter().enumerate().filter(|(_, d)| filters.accepts(d)).map(|(i, _)| i).collect();
         let mut candidates: Vec<Candidate> = matching.iter().map(|&i| Candidate { doc: &table.docs[i], score: 0.0, matching_pages: 0 }).collect();
-        rank(&mut candidates, req.sort, true);
+        rank(&mut candidates, req.sort, true, req.offset.saturating_add(limit));
         let total_pages = candidates.iter().map(|c| c.doc.page_count as usize).sum();
         return Ok(SearchResponse {
             query: req.query.clone(),
@@ -601,7 +622,7 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
         }
 
         // Group pages per document, best first.
-        let mut by_doc: HashMap<i64, Vec<(Score, DocAddress)>> = HashMap::new();
+        let mut by_doc: foldhash::HashMap<i64, Vec<(Score, DocAddress)>> = Default::default();
         let id_col: Vec<tantivy::columnar::Column<u64>> = searcher.segment_readers().iter().map(|s| s.fast_fields().u64("doc_id")).collect::<tantivy::Result<_>>()?;
         for (score, addr) in &top {
             if let Some(id) = id_col[addr.segment_ord as usize].first(addr.doc_id) {
@@ -628,7 +649,7 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
                 Candidate { doc: d, score: best * (1.0 + 0.25 * (matching_pages as f32).ln_1p()), matching_pages }
             })
             .collect();
-        rank(&mut candidates, req.sort, false);
+        rank(&mut candidates, req.sort, false, req.offset.saturating_add(limit));
         let total_documents = candidates.len();
         let mut shown: Vec<DocumentHit> = candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect();
         let facets = table.facets(matched.into_iter());
