@@ -148,6 +148,14 @@ fn filters_dates_sorting_and_paging() {
     let page2 = lib.search(&SearchRequest { query: "security".into(), limit: 3, offset: 3, ..Default::default() }).unwrap();
     assert_eq!(page1.total_documents, page2.total_documents);
     assert!(page1.documents.iter().all(|d| !page2.documents.iter().any(|e| e.id == d.id)));
+    // Page after page gives exactly the order of one long list (only the shown results are sorted).
+    let all = lib.search(&SearchRequest { query: "security".into(), limit: 500, ..Default::default() }).unwrap();
+    let paged: Vec<i64> = (0..all.total_documents.div_ceil(3))
+        .flat_map(|p| lib.search(&SearchRequest { query: "security".into(), limit: 3, offset: p * 3, ..Default::default() }).unwrap().documents)
+        .map(|d| d.id)
+        .collect();
+    assert!(all.total_documents > 6);
+    assert_eq!(paged, all.documents.iter().map(|d| d.id).collect::<Vec<_>>());
     // Junk never errors.
     for q in ["\"", "((", "NOT", "-", "title:", "date:nonsense", "***", "a OR", "\u{0}"] {
         lib.search(&SearchRequest { query: q.into(), ..Default::default() }).unwrap();
