@@ -10,9 +10,9 @@
 use std::path::Path;
 
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{LazyLock, PoisonError, RwLock, RwLockReadGuard};
 
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RegexTokenizer, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::catalog::Catalog;
@@ -95,87 +95,84 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
     }
 }
 
-/// Analyzer `name` for the snippets of search results. The same tokens as [`analyzer`], but English
-/// stems are remembered: result pages share most of their words with each other and with the
-/// results of the searches before (as you type), and stemming every word of every page again was
-/// over half of the snippet time (perf, 500k pages).
+/// Analyzer `name` for the snippets of search results: the same tokens as [`analyzer`], but each
+/// word's analysis (lower-casing, folding, stemming) is remembered. Result pages share most of their
+/// words with each other and with the results of the searches before (as you type); analysing every
+/// word of every page again was most of the snippet time (perf, 500k pages).
 pub fn snippet_analyzer(name: &str) -> TextAnalyzer {
     match name {
-        ANALYZER_EN => TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(60))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(RememberedStems::default())
-            .build(),
+        ANALYZER_EN => TextAnalyzer::builder(RememberedWords::new(&EN_WORDS, analyzer(name))).build(),
+        ANALYZER_PLAIN => TextAnalyzer::builder(RememberedWords::new(&PLAIN_WORDS, analyzer(name))).build(),
         _ => analyzer(name),
     }
 }
 
-/// English stemming with a memory of the stems already computed (see [`snippet_analyzer`]). The
-/// stems come from tantivy's own English stemmer, so they are the index's stems.
-#[derive(Clone, Default)]
-struct RememberedStems;
+/// Word as split → its token (`None`: the analyzer drops it), for the whole process: the analysis
+/// depends on the word alone, so every search and every library can share it. Forgotten when full.
+type Words = LazyLock<RwLock<foldhash::HashMap<String, Option<String>>>>;
+static EN_WORDS: Words = LazyLock::new(RwLock::default);
+static PLAIN_WORDS: Words = LazyLock::new(RwLock::default);
+/// Words remembered at most, per analyzer (some 80 bytes each).
+const WORDS_REMEMBERED: usize = 200_000;
 
-/// Word → stem, for the whole process: a stem depends on the word alone, so every search and every
-/// library can share it. Forgotten when full.
-static STEMS: LazyLock<Mutex<foldhash::HashMap<String, String>>> = LazyLock::new(Mutex::default);
-/// Words remembered at most (some 80 bytes each).
-const STEMS_REMEMBERED: usize = 200_000;
-
-impl TokenFilter for RememberedStems {
-    type Tokenizer<T: Tokenizer> = RememberedStemsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsFilter<T> {
-        let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(tantivy::tokenizer::Language::English)).build();
-        RememberedStemsFilter { stemmer, inner }
-    }
-}
-
+/// Splits like the analyzers (they all start with [`SimpleTokenizer`], whose words the filters only
+/// change or drop), then looks each word up in `words`, running `analyzer` on the words not seen yet.
+/// Snippets are made on several threads at once: each page reads the shared words under one read
+/// lock and adds the words it had to analyse when it is done.
 #[derive(Clone)]
-struct RememberedStemsFilter<T> {
-    stemmer: TextAnalyzer,
-    inner: T,
+struct RememberedWords {
+    words: &'static Words,
+    analyzer: TextAnalyzer,
+    split: SimpleTokenizer,
 }
 
-impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
-    type TokenStream<'a> = RememberedStemsStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        // One lock per page, not per word.
-        let stems = STEMS.lock().unwrap_or_else(PoisonError::into_inner);
-        RememberedStemsStream { stems, stemmer: &mut self.stemmer, tail: self.inner.token_stream(text) }
+impl RememberedWords {
+    fn new(words: &'static Words, analyzer: TextAnalyzer) -> RememberedWords {
+        RememberedWords { words, analyzer, split: SimpleTokenizer::default() }
     }
 }
 
-struct RememberedStemsStream<'a, S> {
-    stems: MutexGuard<'static, foldhash::HashMap<String, String>>,
-    stemmer: &'a mut TextAnalyzer,
-    tail: S,
+impl Tokenizer for RememberedWords {
+    type TokenStream<'a> = RememberedWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RememberedWordsStream<'a> {
+        RememberedWordsStream {
+            words: self.words,
+            known: Some(self.words.read().unwrap_or_else(PoisonError::into_inner)),
+            new: foldhash::HashMap::default(),
+            analyzer: &mut self.analyzer,
+            tail: self.split.token_stream(text),
+        }
+    }
 }
 
-impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
+struct RememberedWordsStream<'a> {
+    words: &'static Words,
+    /// The shared words, read-locked for the page (always `Some` until dropped).
+    known: Option<RwLockReadGuard<'static, foldhash::HashMap<String, Option<String>>>>,
+    /// Words of this page not known yet, added to the shared ones when the page is done.
+    new: foldhash::HashMap<String, Option<String>>,
+    analyzer: &'a mut TextAnalyzer,
+    tail: SimpleTokenStream<'a>,
+}
+
+impl TokenStream for RememberedWordsStream<'_> {
     fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        match self.stems.get(&token.text) {
-            Some(stem) => {
+        let known = self.known.as_ref().expect("read lock held until drop");
+        while self.tail.advance() {
+            let token = self.tail.token_mut();
+            let analysed = match known.get(&token.text) {
+                Some(analysed) => analysed,
+                None => self.new.entry(token.text.clone()).or_insert_with(|| tokens_of(self.analyzer, &token.text).into_iter().next()),
+            };
+            if let Some(analysed) = analysed {
+                // Copied into the token's own buffer: no allocation per word.
                 token.text.clear();
-                token.text.push_str(stem);
-            }
-            None => {
-                let mut s = self.stemmer.token_stream(&token.text);
-                let stem = if s.advance() { s.token().text.clone() } else { token.text.clone() };
-                drop(s);
-                let word = std::mem::replace(&mut token.text, stem.clone());
-                if self.stems.len() >= STEMS_REMEMBERED {
-                    self.stems.clear();
-                }
-                self.stems.insert(word, stem);
+                token.text.push_str(analysed);
+                return true;
             }
         }
-        true
+        false
     }
 
     fn token(&self) -> &Token {
@@ -184,6 +181,20 @@ impl<S: TokenStream> TokenStream for RememberedStemsStream<'_, S> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+impl Drop for RememberedWordsStream<'_> {
+    fn drop(&mut self) {
+        drop(self.known.take());
+        if self.new.is_empty() {
+            return;
+        }
+        let mut words = self.words.write().unwrap_or_else(PoisonError::into_inner);
+        if words.len() + self.new.len() > WORDS_REMEMBERED {
+            words.clear();
+        }
+        words.extend(self.new.drain());
     }
 }
 
@@ -416,6 +427,7 @@ mod tests {
         let pages = [
             "Encryption keys are rotated; encrypted backups, encrypting agents. Policies & policy: happy cries.",
             "Policies cried: keys ENCRYPTED again — Bezpečnostní opatření, 27001 controls, CC6.1 tested.",
+            "A word too long for the index: Pneumonoultramicroscopicsilicovolcanoconiosispneumonoultramicroscopic ends.",
         ];
         for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
             let mut remembered = snippet_analyzer(name);
