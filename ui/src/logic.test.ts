@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryLabel, coalesce, describeDates, findTerms, fold, highlightSnippet, Latest, markText, move, parseTags, queryTerms, toggle, validity } from "./logic";
+import { categoryLabel, coalesce, describeDates, facetLayout, facetRows, findTerms, fold, highlightSnippet, Latest, markText, move, parseTags, queryTerms, toggle, validity } from "./logic";
 
 describe("snippets", () => {
   it("marks highlight ranges in characters and escapes HTML", () => {
@@ -75,5 +75,17 @@ describe("search on every keystroke", () => {
     release();
     await first;
     expect(seen).toEqual(["a", "abc"]);
+  });
+});
+
+describe("facet panel", () => {
+  it("keeps selected values that no longer match, with 0", () => {
+    expect(facetRows([{ value: "US", count: 3 }], ["US", "CZ"])).toEqual([{ value: "US", count: 3 }, { value: "CZ", count: 0 }]);
+  });
+  it("is redrawn only when rows or selection change, not counts", () => {
+    const at = (a: number, b: number, selected: string[] = []) => facetLayout([{ rows: facetRows([{ value: "US", count: a }, { value: "EU", count: b }], selected), selected }]);
+    expect(at(5, 3)).toBe(at(9, 1));
+    expect(at(5, 3)).not.toBe(at(5, 3, ["EU"]));
+    expect(facetLayout([{ rows: [{ value: "US" }, { value: "EU" }], selected: [] }])).not.toBe(facetLayout([{ rows: [{ value: "EU" }, { value: "US" }], selected: [] }]));
   });
 });

@@ -186,3 +186,15 @@ export function validity(m: Pick<Metadata, "valid_until">, today: string): "expi
 export function parseTags(input: string): string[] {
   return [...new Set(input.split(",").map((t) => t.trim()).filter(Boolean))];
 }
+
+/** A facet's rows: its values with their counts, then the selected values that no longer match (0). */
+export function facetRows(values: Array<{ value: string; count: number }>, selected: string[]): Array<{ value: string; count: number }> {
+  const rows = [...values];
+  for (const s of selected) if (!rows.some((v) => v.value === s)) rows.push({ value: s, count: 0 });
+  return rows;
+}
+
+/** What identifies a drawn facet panel apart from its counts: the rows, in order, and the selection. */
+export function facetLayout(groups: Array<{ rows: Array<{ value: string }>; selected: string[] }>): string {
+  return JSON.stringify(groups.map((g) => [g.rows.map((r) => r.value), g.selected]));
+}

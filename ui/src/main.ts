@@ -3,7 +3,7 @@
 import "./style.css";
 import { api, chooseBackupFile, chooseFolder, chooseSavePath, errorText, Finished, hasBackend, onEvent } from "./api";
 import type { Binder, Bookmark, Document, DocumentHit, FacetCount, LibraryStatus, Progress, SearchResponse, Sort } from "./bindings";
-import { categoryLabel, coalesce, describeDates, escapeHtml, highlightSnippet, Latest, move, parseTags, queryTerms, toggle, validity } from "./logic";
+import { categoryLabel, coalesce, describeDates, escapeHtml, facetLayout, facetRows, highlightSnippet, Latest, move, parseTags, queryTerms, toggle, validity } from "./logic";
 
 type View = "list" | "binder" | "problems";
 
@@ -105,10 +105,8 @@ async function runSearch(more = false) {
 // Search on every keystroke (a search takes milliseconds); keystrokes during one collapse into one more.
 const searchSoon = coalesce(() => runSearch());
 
-function facetGroup(title: string, kind: "category" | "region" | "standard", values: FacetCount[], selected: string[]) {
-  const shown = [...values];
-  for (const s of selected) if (!shown.some((v) => v.value === s)) shown.push({ value: s, count: 0 });
-  const items = shown
+function facetGroup(title: string, kind: "category" | "region" | "standard", rows: FacetCount[], selected: string[]) {
+  const items = rows
     .map((v) => {
       const label = kind === "category" ? categoryLabel(v.value) : v.value;
       const on = selected.includes(v.value);
@@ -118,12 +116,33 @@ function facetGroup(title: string, kind: "category" | "region" | "standard", val
   return `<section data-testid="facet-${kind}"><h2>${title}</h2><ul>${items || `<li class="muted">none</li>`}</ul></section>`;
 }
 
+/** The facet panel as last drawn (see facetLayout). */
+let facetsDrawn = "";
+
 function renderFacets() {
   const f = state.response?.facets ?? { category: [], region: [], standard: [] };
+  const groups = [
+    { rows: facetRows(f.category, state.categories), selected: state.categories },
+    { rows: facetRows(f.region, state.regions), selected: state.regions },
+    { rows: facetRows(f.standard, state.standards), selected: state.standards },
+  ];
+  const layout = facetLayout(groups);
+  const counts = $("#facets").querySelectorAll<HTMLElement>(".count");
+  const rows = groups.flatMap((g) => g.rows);
+  if (layout === facetsDrawn && counts.length === rows.length) {
+    // While typing, the same rows usually come back with new counts: change only the numbers
+    // (rebuilding two dozen checkboxes per keystroke is paid in the keystroke's frame).
+    rows.forEach((r, i) => {
+      const text = String(r.count);
+      if (counts[i].textContent !== text) counts[i].textContent = text;
+    });
+    return;
+  }
+  facetsDrawn = layout;
   $("#facets").innerHTML =
-    facetGroup("Category", "category", f.category, state.categories) +
-    facetGroup("Region", "region", f.region, state.regions) +
-    facetGroup("Standard", "standard", f.standard, state.standards);
+    facetGroup("Category", "category", groups[0].rows, state.categories) +
+    facetGroup("Region", "region", groups[1].rows, state.regions) +
+    facetGroup("Standard", "standard", groups[2].rows, state.standards);
 }
 
 function filterCount() {
