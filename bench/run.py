@@ -288,6 +288,8 @@ def table(r):
         lines.append(f"| App on the scale library: launch → usable window — ms | {app['launch_to_usable_ms']:.0f} | — | | ≤ 1000 |")
         lines.append(f"| App on the scale library: keystroke → painted results, p50 / p95 ({app['keystrokes']:.0f} keystrokes) — ms | {app['keystroke_p50_ms']:.1f} / {app['keystroke_p95_ms']:.1f} | — | | ≤ 50 |")
         lines.append(f"| App on the scale library: the same keystrokes through IPC only (search + serialisation), p50 / p95 — ms | {app['ipc_p50_ms']:.1f} / {app['ipc_p95_ms']:.1f} | — | | |")
+        if "keystroke_frame_p50_ms" in app:
+            lines.append(f"| App: where a keystroke's time goes, p50 — ms after the input event | results in the pane {app['keystroke_dom_p50_ms']:.0f} · that task done {app['keystroke_task_p50_ms']:.0f} · next frame starts {app['keystroke_frame_p50_ms']:.0f} · painted {app['keystroke_p50_ms']:.0f} | — | | |")
     if sc:
         lines += ["", "In-process latency at scale by kind of query (p50 / p99 ms):", ""]
         for kind, v in sc["latency"]["by_kind"].items():

@@ -7,7 +7,10 @@ import { categoryLabel, coalesce, describeDates, escapeHtml, facetLayout, facetR
 
 type View = "list" | "binder" | "problems";
 
-/** Results per request: enough to fill the list; more on demand keeps each keystroke's answer small. */
+/** Results a new query asks for: a screenful and a little more. Each keystroke's answer stays small
+ * (snippets are made, sent and drawn for these only); "Show more" asks for RESULTS_PAGE more. */
+const FIRST_RESULTS = 10;
+/** Results each "Show more" adds. */
 const RESULTS_PAGE = 30;
 
 const state = {
@@ -17,7 +20,7 @@ const state = {
   standards: [] as string[],
   sort: "relevance" as Sort,
   /** Documents asked for: one screenful more per "Show more"; back to one screenful per new query. */
-  limit: RESULTS_PAGE,
+  limit: FIRST_RESULTS,
   response: null as SearchResponse | null,
   selected: 0,
   view: "list" as View,
@@ -74,7 +77,7 @@ function notice(html: string, undo?: () => void) {
 // ---------- search ----------
 
 async function runSearch(more = false) {
-  if (!more) state.limit = RESULTS_PAGE;
+  if (!more) state.limit = FIRST_RESULTS;
   const seq = latest.next();
   try {
     const res = await api.search({
@@ -162,8 +165,12 @@ function statusBadge(d: DocumentHit) {
   return valid;
 }
 
-/** Results drawn in the keystroke's own frame (more than fit on a screen); the rest follow. */
-const FIRST_SCREEN = 8;
+/** The results that fill the pane when each is as short as it gets (a search result with one page
+ * line ~125 px, a document ~80 px): drawn in the keystroke's own frame; the rest follow. */
+function firstScreen(searching: boolean) {
+  // The window's height, not the pane's: reading a size would force a layout in the keystroke's task.
+  return Math.max(4, Math.ceil(window.innerHeight / (searching ? 125 : 80)));
+}
 let listToken = 0;
 
 function renderList() {
@@ -194,13 +201,14 @@ function renderList() {
     const more = rest > 0 ? `<button class="link show-more" id="show-more" data-testid="show-more">Show ${Math.min(rest, RESULTS_PAGE)} more (${rest} not shown)</button>` : "";
     // The first screenful is drawn with this keystroke's frame; the rest right after it is painted.
     const item = (d: DocumentHit, i: number) => (searching ? resultItem(d, i) : documentItem(d, i));
-    m.innerHTML = header + `<ol class="results" id="results">${res.documents.slice(0, FIRST_SCREEN).map(item).join("")}</ol>${more}`;
+    const first = firstScreen(searching);
+    m.innerHTML = header + `<ol class="results" id="results">${res.documents.slice(0, first).map(item).join("")}</ol>${more}`;
     const token = ++listToken;
-    if (res.documents.length > FIRST_SCREEN) {
+    if (res.documents.length > first) {
       requestAnimationFrame(() =>
         setTimeout(() => {
           if (token !== listToken || state.response !== res) return;
-          $("#results")?.insertAdjacentHTML("beforeend", res.documents.slice(FIRST_SCREEN).map((d, i) => item(d, i + FIRST_SCREEN)).join(""));
+          $("#results")?.insertAdjacentHTML("beforeend", res.documents.slice(first).map((d, i) => item(d, i + first)).join(""));
         }, 0),
       );
     }
