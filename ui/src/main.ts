@@ -19,7 +19,7 @@ const state = {
   regions: [] as string[],
   standards: [] as string[],
   sort: "relevance" as Sort,
-  /** Documents asked for: one screenful more per "Show more"; back to one screenful per new query. */
+  /** Documents asked for: RESULTS_PAGE more per "Show more"; back to FIRST_RESULTS per new query. */
   limit: FIRST_RESULTS,
   response: null as SearchResponse | null,
   selected: 0,

@@ -8,10 +8,9 @@
 //! catalog generation it reflects and [`SCHEMA_VERSION`]; a mismatch on open triggers a rebuild.
 
 use std::path::Path;
-
-use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use std::sync::{LazyLock, PoisonError, RwLock, RwLockReadGuard};
 
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RegexTokenizer, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 

@@ -74,33 +74,31 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })
 }
 
-/// Readies the document for text extraction: drops embedded TrueType font programs, then
-/// decompresses every remaining stream but images once, in place.
+/// Readies the document for text extraction: unlinks embedded TrueType font programs, then
+/// decompresses every other stream but images once, in place.
 ///
 /// pdf-extract rebuilds each page's fonts from their streams on every page. For a TrueType font it
 /// copies the whole `FontFile2` program and then ignores it (the text comes from the encoding and
 /// the ToUnicode map); on ../shared/corpus those programs are 35 MB, copied again for every page that
-/// uses them. lopdf's fallback extractor does not read them either. Without the single
+/// uses them. lopdf's fallback extractor does not read them either. The programs themselves stay in
+/// the document, compressed, in case anything else refers to them. Without the single
 /// decompression, the streams that are used would be inflated again for every page (16 % of ingest
 /// CPU on the shared corpus).
 fn prepare(doc: &mut Document) {
-    let mut programs = Vec::new();
+    let mut programs = std::collections::HashSet::new();
     for object in doc.objects.values_mut() {
         if let lopdf::Object::Dictionary(dict) = object {
             if dict.get(b"Type").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"FontDescriptor") {
                 if let Some(lopdf::Object::Reference(id)) = dict.remove(b"FontFile2") {
-                    programs.push(id);
+                    programs.insert(id);
                 }
             }
         }
     }
-    for id in programs {
-        doc.objects.remove(&id);
-    }
-    for object in doc.objects.values_mut() {
+    for (id, object) in doc.objects.iter_mut() {
         if let lopdf::Object::Stream(stream) = object {
             let image = stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"Image");
-            if !image {
+            if !image && !programs.contains(id) {
                 let _ = stream.decompress();
             }
         }
