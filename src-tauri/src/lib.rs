@@ -184,9 +184,23 @@ async fn verify_package(path: PathBuf) -> Res<VerifyReport> {
     verify_zip(&path).map_err(Into::into)
 }
 
+/// WebKitGTK's compositor held every frame of the window back by ~25 ms after the page had its new
+/// results (bench/app.sh on the 500k-page library: keystroke → painted p50 60 ms with it, 29 ms
+/// without; BENCHMARKS.md). The app is lists, text and pdf.js canvases, which WebKitGTK draws well
+/// without it. Set before the first window exists; `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the
+/// environment brings the compositor back.
+fn draw_without_compositor() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Still single-threaded here: nothing else reads the environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// Starts the app: opens the library data, indexes the library folder (the one used last, or
 /// `TRUSTSHELF_LIBRARY`, or the bundled sample library on first start) and watches it.
 pub fn run() {
+    draw_without_compositor();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
