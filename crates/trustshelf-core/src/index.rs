@@ -429,7 +429,7 @@ mod tests {
             "A word too long for the index: Pneumonoultramicroscopicsilicovolcanoconiosispneumonoultramicroscopic ends.",
         ];
         for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
-            let mut remembered = snippet_analyzer(name);
+            let remembered = snippet_analyzer(name);
             for _ in 0..2 {
                 for page in pages {
                     // Each snippet clones the analyzer; the second round comes from memory.

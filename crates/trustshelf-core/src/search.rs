@@ -3,15 +3,17 @@
 //! documents that match, filters, paging and sorting.
 //!
 //! Facets are counted at document level: the query's matching pages are collected as document ids
-//! from a single-valued fast field in the same pass as the top pages, then counted against the
-//! in-memory [`DocTable`] (measured in ../shared/SEARCH-FLOOR.md as the cheapest design).
+//! from a single-valued fast field, in one pass that also keeps each document's best page score
+//! (its rank), then counted against the in-memory [`DocTable`] (measured in
+//! ../shared/SEARCH-FLOOR.md as the cheapest design). The pages shown come from a second, small pass
+//! restricted to the documents shown.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -240,84 +242,221 @@ impl DocTable {
     }
 }
 
-/// Collects, for every matching page, its document id, counting pages per document.
-struct DocIdCollector;
+/// Collects every matching page into [`Matches`]: per document, how many pages match and the best
+/// `per_document` of them.
+struct MatchesCollector {
+    per_document: usize,
+}
 
-/// Matching pages per document, indexed by document id (catalog ids are small and dense, so a
-/// vector beats a hash map on the hot path: one increment per matching page).
-#[derive(Default)]
-struct PageCounts(Vec<u32>);
+/// A page kept for a document's results.
+#[derive(Clone, Copy)]
+struct BestPage {
+    score: Score,
+    page: u64,
+    addr: DocAddress,
+}
 
-impl PageCounts {
-    fn add(&mut self, id: u64, n: u32) {
-        let i = id as usize;
-        if i >= self.0.len() {
-            self.0.resize(i + 1, 0);
-        }
-        self.0[i] += n;
+impl Default for BestPage {
+    fn default() -> Self {
+        BestPage { score: 0.0, page: 0, addr: DocAddress::new(0, 0) }
     }
-    fn get(&self, id: i64) -> u32 {
-        usize::try_from(id).ok().and_then(|i| self.0.get(i)).copied().unwrap_or(0)
+}
+
+/// Whether `a` is shown before `b`: better score, equal scores in page order (whatever the index
+/// layout).
+fn ahead(a: &BestPage, b: &BestPage) -> bool {
+    a.score.total_cmp(&b.score).then(b.page.cmp(&a.page)).is_gt()
+}
+
+/// Puts `p` among the best pages in `kept` (its first `filled` best first) if it belongs there.
+fn keep_best(kept: &mut [BestPage], filled: usize, p: BestPage) {
+    let at = kept[..filled].partition_point(|q| ahead(q, &p));
+    if at < kept.len() {
+        let end = filled.min(kept.len() - 1);
+        kept.copy_within(at..end, at + 1);
+        kept[at] = p;
+    }
+}
+
+/// Per document id: how many pages match and the best `per_document` pages (catalog ids are small
+/// and dense, so flat vectors beat a hash map on the hot path). Every page is scored, so a document
+/// ranks by its real best page however many pages match.
+struct Matches {
+    per_document: usize,
+    pages: Vec<u32>,
+    best: Vec<BestPage>,
+}
+
+impl Matches {
+    fn new(per_document: usize) -> Matches {
+        Matches { per_document, pages: Vec::new(), best: Vec::new() }
+    }
+    fn grow(&mut self, id: usize) {
+        if id >= self.pages.len() {
+            self.pages.resize(id + 1, 0);
+            self.best.resize((id + 1) * self.per_document, BestPage::default());
+        }
+    }
+    fn kept(&self, id: i64) -> &[BestPage] {
+        let n = (self.pages(id) as usize).min(self.per_document);
+        let at = id as usize * self.per_document;
+        self.best.get(at..at + n).unwrap_or_default()
+    }
+    fn pages(&self, id: i64) -> u32 {
+        usize::try_from(id).ok().and_then(|i| self.pages.get(i)).copied().unwrap_or(0)
+    }
+    fn best(&self, id: i64) -> f32 {
+        self.kept(id).first().map_or(0.0, |p| p.score)
     }
     /// (document id, matching pages) of every document with at least one.
     fn iter(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
-        self.0.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (i as i64, n))
+        self.pages.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, &n)| (i as i64, n))
     }
     fn is_empty(&self) -> bool {
         self.iter().next().is_none()
     }
 }
 
-struct DocIdSegmentCollector {
-    column: tantivy::columnar::Column<u64>,
-    counts: PageCounts,
+struct MatchesSegmentCollector {
+    doc_id: tantivy::columnar::Column<u64>,
+    page: tantivy::columnar::Column<u64>,
+    segment: u32,
+    matches: Matches,
 }
 
-impl Collector for DocIdCollector {
-    type Fruit = PageCounts;
-    type Child = DocIdSegmentCollector;
+impl Collector for MatchesCollector {
+    type Fruit = Matches;
+    type Child = MatchesSegmentCollector;
 
-    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<DocIdSegmentCollector> {
-        Ok(DocIdSegmentCollector { column: segment.fast_fields().u64("doc_id")?, counts: PageCounts::default() })
+    fn for_segment(&self, ord: u32, segment: &SegmentReader) -> tantivy::Result<MatchesSegmentCollector> {
+        let fast = segment.fast_fields();
+        Ok(MatchesSegmentCollector { doc_id: fast.u64("doc_id")?, page: fast.u64("page")?, segment: ord, matches: Matches::new(self.per_document) })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        true
     }
 
-    fn merge_fruits(&self, fruits: Vec<PageCounts>) -> tantivy::Result<PageCounts> {
-        let mut all = PageCounts::default();
+    fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
+        let k = self.per_document;
+        let mut all = Matches::new(k);
         for f in fruits {
-            if f.0.len() > all.0.len() {
-                all.0.resize(f.0.len(), 0);
-            }
-            for (a, n) in all.0.iter_mut().zip(f.0) {
-                *a += n;
+            for (id, n) in f.iter() {
+                let i = id as usize;
+                all.grow(i);
+                let filled = (all.pages[i] as usize).min(k);
+                let mut kept = filled;
+                for p in f.kept(id) {
+                    keep_best(&mut all.best[i * k..(i + 1) * k], kept, *p);
+                    kept = (kept + 1).min(k);
+                }
+                all.pages[i] += n;
             }
         }
         Ok(all)
     }
 }
 
-impl SegmentCollector for DocIdSegmentCollector {
-    type Fruit = PageCounts;
+impl SegmentCollector for MatchesSegmentCollector {
+    type Fruit = Matches;
 
-    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
-        if let Some(id) = self.column.first(doc) {
-            self.counts.add(id, 1);
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        let Some(id) = self.doc_id.first(doc) else { return };
+        let (i, k) = (id as usize, self.matches.per_document);
+        let m = &mut self.matches;
+        m.grow(i);
+        let filled = (m.pages[i] as usize).min(k);
+        m.pages[i] += 1;
+        let kept = &mut m.best[i * k..(i + 1) * k];
+        // Most pages of a document with many matches score below its worst kept page.
+        if filled == k && score < kept[k - 1].score {
+            return;
+        }
+        let page = BestPage { score, page: self.page.first(doc).unwrap_or(0), addr: DocAddress::new(self.segment, doc) };
+        keep_best(kept, filled, page);
+    }
+
+    fn harvest(self) -> Matches {
+        self.matches
+    }
+}
+
+/// Pages kept per document in the pass that ranks documents; asking for more pages per document (a
+/// document's whole hit list) takes a second pass restricted to the documents shown.
+const FIRST_PASS_PAGES: usize = 3;
+
+/// The best `per_document` pages of each document a query matches (run restricted to the
+/// documents shown, when they need more pages than the first pass kept), best first.
+struct BestPagesCollector {
+    per_document: usize,
+}
+
+type BestPages = foldhash::HashMap<i64, Vec<BestPage>>;
+
+struct BestPagesSegmentCollector {
+    doc_id: tantivy::columnar::Column<u64>,
+    page: tantivy::columnar::Column<u64>,
+    segment: u32,
+    per_document: usize,
+    pages: BestPages,
+}
+
+/// Like [`keep_best`], for a list that grows up to `n` pages.
+fn keep_best_in(pages: &mut Vec<BestPage>, p: BestPage, n: usize) {
+    let at = pages.partition_point(|q| ahead(q, &p));
+    if at < n {
+        pages.insert(at, p);
+        pages.truncate(n);
+    }
+}
+
+impl Collector for BestPagesCollector {
+    type Fruit = BestPages;
+    type Child = BestPagesSegmentCollector;
+
+    fn for_segment(&self, ord: u32, segment: &SegmentReader) -> tantivy::Result<BestPagesSegmentCollector> {
+        let fast = segment.fast_fields();
+        Ok(BestPagesSegmentCollector { doc_id: fast.u64("doc_id")?, page: fast.u64("page")?, segment: ord, per_document: self.per_document, pages: BestPages::default() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BestPages>) -> tantivy::Result<BestPages> {
+        let mut all = BestPages::default();
+        for f in fruits {
+            for (id, pages) in f {
+                let kept = all.entry(id).or_default();
+                for p in pages {
+                    keep_best_in(kept, p, self.per_document);
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for BestPagesSegmentCollector {
+    type Fruit = BestPages;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        if let Some(id) = self.doc_id.first(doc) {
+            let page = BestPage { score, page: self.page.first(doc).unwrap_or(0), addr: DocAddress::new(self.segment, doc) };
+            keep_best_in(self.pages.entry(id as i64).or_default(), page, self.per_document);
         }
     }
 
-    fn harvest(self) -> PageCounts {
-        self.counts
+    fn harvest(self) -> BestPages {
+        self.pages
     }
 }
 
 /// How many dictionary terms a prefix expands to: the most frequent ones (measured: 30 → 5
 /// expansions cut a two-letter prefix from 105 to 8.5 ms at 500k pages).
 const PREFIX_EXPANSIONS: usize = 8;
-/// Pages ranked before grouping into documents.
-const TOP_PAGES: usize = 1000;
+/// Pages listed per document at most (a document's whole hit list in the viewer asks for this many).
+const MAX_PAGES_PER_DOCUMENT: usize = 1000;
 
 /// Builds tantivy queries from parsed clauses and remembers the terms to highlight.
 struct Builder<'a> {
@@ -612,41 +751,25 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
         clauses.extend(filters.queries(&f));
         let query = BooleanQuery::new(clauses);
 
-        let (top, per_doc) = searcher.search(&query, &(TopDocs::with_limit(TOP_PAGES).order_by_score(), DocIdCollector))?;
-        if per_doc.is_empty() && !fuzzy && parsed.must.iter().flatten().any(|c| matches!(c, Clause::Word(w) | Clause::WordOrPrefix(w) if w.chars().count() >= 5)) {
+        let per_document = req.pages_per_document.clamp(1, MAX_PAGES_PER_DOCUMENT);
+        let matches = searcher.search(&query, &MatchesCollector { per_document: per_document.min(FIRST_PASS_PAGES) })?;
+        if matches.is_empty() && !fuzzy && parsed.must.iter().flatten().any(|c| matches!(c, Clause::Word(w) | Clause::WordOrPrefix(w) if w.chars().count() >= 5)) {
             fuzzy = true;
             continue;
         }
-        if fuzzy && !per_doc.is_empty() {
+        if fuzzy && !matches.is_empty() {
             notices.push("no exact matches; showing similar spellings".into());
         }
 
-        // Group pages per document, best first.
-        let mut by_doc: foldhash::HashMap<i64, Vec<(Score, DocAddress)>> = Default::default();
-        let id_col: Vec<tantivy::columnar::Column<u64>> = searcher.segment_readers().iter().map(|s| s.fast_fields().u64("doc_id")).collect::<tantivy::Result<_>>()?;
-        for (score, addr) in &top {
-            if let Some(id) = id_col[addr.segment_ord as usize].first(addr.doc_id) {
-                by_doc.entry(id as i64).or_default().push((*score, *addr));
-            }
-        }
-        // The best page score per document (top pages come best first), by id like the page counts:
-        // thousands of matched documents look theirs up.
-        let mut best_page = vec![0.0f32; per_doc.0.len()];
-        for (id, pages) in &by_doc {
-            if let (Some(b), Some(p)) = (usize::try_from(*id).ok().and_then(|i| best_page.get_mut(i)), pages.first()) {
-                *b = p.0;
-            }
-        }
-        let matched: Vec<usize> = per_doc.iter().filter_map(|(id, _)| table.position(id)).collect();
-        let total_pages = per_doc.iter().map(|(_, n)| n as usize).sum();
+        let matched: Vec<usize> = matches.iter().filter_map(|(id, _)| table.position(id)).collect();
+        let total_pages = matches.iter().map(|(_, n)| n as usize).sum();
         let mut candidates: Vec<Candidate> = matched
             .iter()
             .map(|&i| {
                 let d = &table.docs[i];
-                let matching_pages = per_doc.get(d.id);
-                let best = best_page.get(d.id as usize).copied().unwrap_or(0.0);
+                let matching_pages = matches.pages(d.id);
                 // Many matching pages make a document more about the query than one lucky page.
-                Candidate { doc: d, score: best * (1.0 + 0.25 * (matching_pages as f32).ln_1p()), matching_pages }
+                Candidate { doc: d, score: matches.best(d.id) * (1.0 + 0.25 * (matching_pages as f32).ln_1p()), matching_pages }
             })
             .collect();
         rank(&mut candidates, req.sort, false, req.offset.saturating_add(limit));
@@ -654,37 +777,34 @@ pub fn search(searcher: &Searcher, f: Fields, table: &DocTable, req: &SearchRequ
         let mut shown: Vec<DocumentHit> = candidates.iter().skip(req.offset).take(limit).map(Candidate::hit).collect();
         let facets = table.facets(matched.into_iter());
 
-        // Documents shown without pages among the top pages (date/title order): rank their pages now.
-        let missing: Vec<i64> = shown.iter().filter(|h| !by_doc.contains_key(&h.id)).map(|h| h.id).collect();
-        if !missing.is_empty() {
-            let ids: Vec<(Occur, Box<dyn Query>)> = missing.iter().map(|id| (Occur::Should, Box::new(TermQuery::new(Term::from_field_u64(f.doc_id, *id as u64), IndexRecordOption::Basic)) as Box<dyn Query>)).collect();
-            let q = BooleanQuery::new(vec![(Occur::Must, Box::new(query.clone()) as Box<dyn Query>), (Occur::Must, Box::new(BooleanQuery::new(ids)))]);
-            let more = searcher.search(&q, &TopDocs::with_limit((missing.len() * req.pages_per_document.max(1) * 10).max(10)).order_by_score())?;
-            for (score, addr) in more {
-                if let Some(id) = id_col[addr.segment_ord as usize].first(addr.doc_id) {
-                    by_doc.entry(id as i64).or_default().push((score, addr));
-                }
-            }
-        }
+        // The best pages of the documents shown: kept by the first pass, or (more pages per document
+        // than it keeps) the same query again, restricted to the documents shown.
+        let by_doc: BestPages = if per_document <= FIRST_PASS_PAGES || shown.is_empty() {
+            shown.iter().map(|h| (h.id, matches.kept(h.id).to_vec())).collect()
+        } else {
+            let ids: Vec<Term> = shown.iter().map(|h| Term::from_field_u64(f.doc_id, h.id as u64)).collect();
+            let only_shown = ConstScoreQuery::new(Box::new(TermSetQuery::new(ids)), 0.0);
+            let q = BooleanQuery::new(vec![(Occur::Must, Box::new(query.clone()) as Box<dyn Query>), (Occur::Must, Box::new(only_shown))]);
+            searcher.search(&q, &BestPagesCollector { per_document })?
+        };
 
         // Pages shown, with snippets made on the search threads (the cores are idle once the
         // pages are collected; snippets were a third of a search at 500k pages).
         let snippets = Snippets::new(&b);
-        let shown_pages: Vec<(usize, Score, DocAddress, bool)> = shown
+        let shown_pages: Vec<(usize, BestPage, bool)> = shown
             .iter()
             .enumerate()
             .flat_map(|(i, h)| {
                 let english = table.get(h.id).and_then(|d| d.metadata.language.as_deref()).unwrap_or("en") == "en";
-                by_doc.get(&h.id).into_iter().flatten().take(req.pages_per_document.max(1)).map(move |(score, addr)| (i, *score, *addr, english))
+                by_doc.get(&h.id).into_iter().flatten().map(move |p| (i, *p, english))
             })
             .collect();
         let page_hits = searcher.index().search_executor().map(
-            |(i, score, addr, english)| {
-                let stored: TantivyDocument = searcher.doc(addr)?;
-                let page = stored.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+            |(i, p, english)| {
+                let stored: TantivyDocument = searcher.doc(p.addr)?;
                 let body = stored.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
                 let (snippet, highlights) = snippets.make(body, english);
-                Ok((i, PageHit { page, score, snippet, highlights }))
+                Ok((i, PageHit { page: p.page as u32, score: p.score, snippet, highlights }))
             },
             shown_pages.into_iter(),
         )?;

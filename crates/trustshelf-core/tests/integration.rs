@@ -164,6 +164,42 @@ fn filters_dates_sorting_and_paging() {
     assert_eq!(search(&lib, "incident region:XX").notices, ["unknown region \"XX\""]);
 }
 
+#[test]
+fn documents_rank_by_their_best_page_however_many_pages_match() {
+    // 1,200 short pages that match strongly, then two documents whose only matching page is weaker
+    // than all of them: each still ranks by its own best page, and shows that page.
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let root = lib_dir.path();
+    let filler = "The provider keeps records of its systems and reviews them with the customer each year. ".repeat(6);
+    write(root, "many-pages.txt", &vec!["Retention retention retention schedule."; 1200].join("\x0c"));
+    write(root, "a-weak.txt", &format!("Weak match\n\n{filler} Records follow the retention rule. {filler}"));
+    write(root, "b-stronger.txt", &format!("Stronger match\n\n{filler} Retention periods and the retention rule. {filler}"));
+    let lib = Library::open(data.path(), worker()).unwrap();
+    lib.index(Some(root), &mut |_| {}).unwrap();
+
+    let r = lib.search(&SearchRequest { query: "retention".into(), limit: 10, pages_per_document: 3, ..Default::default() }).unwrap();
+    assert_eq!(paths(&r), ["many-pages.txt", "b-stronger.txt", "a-weak.txt"]);
+    assert_eq!(r.total_pages, 1202);
+    assert_eq!(r.documents[0].matching_pages, 1200);
+    assert!(r.documents[1].score > r.documents[2].score && r.documents[2].score > 0.0, "{:?}", r.documents.iter().map(|d| d.score).collect::<Vec<_>>());
+    for d in &r.documents[1..] {
+        assert_eq!(d.pages.len(), 1);
+        assert!(d.pages[0].snippet.contains("retention") && !d.pages[0].highlights.is_empty(), "{:?}", d.pages[0]);
+    }
+    // The first document shows its three best pages, best first, equal scores in page order.
+    let shown: Vec<u32> = r.documents[0].pages.iter().map(|p| p.page).collect();
+    assert_eq!(shown, [1, 2, 3]);
+    // More pages per document than the ranking pass keeps: the same pages, scored the same.
+    let r5 = lib.search(&SearchRequest { query: "retention".into(), limit: 10, pages_per_document: 5, ..Default::default() }).unwrap();
+    assert_eq!(r5.documents[0].pages.iter().map(|p| p.page).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!(r5.documents[1].pages[0].page, r.documents[1].pages[0].page);
+    assert_eq!(r5.documents[1].pages[0].score, r.documents[1].pages[0].score);
+    // Paging past the first document still ranks the rest by their best page.
+    let r = lib.search(&SearchRequest { query: "retention".into(), limit: 1, offset: 1, ..Default::default() }).unwrap();
+    assert_eq!(paths(&r), ["b-stronger.txt"]);
+}
+
 fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

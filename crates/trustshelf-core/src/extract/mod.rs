@@ -252,6 +252,11 @@ pub(crate) fn pages_from_sections(sections: Vec<(String, String)>) -> Vec<Page> 
     pages
 }
 
+/// The message of a caught panic.
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    pdf::panic_message(panic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,9 +281,4 @@ mod tests {
         assert!(parts.iter().all(|p| p.len() <= 1000));
         assert_eq!(parts.concat(), text);
     }
-}
-
-/// The message of a caught panic.
-pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    pdf::panic_message(panic)
 }

@@ -57,7 +57,7 @@ fn paginate(sheets: Vec<(String, Vec<Vec<String>>)>, extractor: &str) -> Extract
         let Some((_, header)) = rows.first().cloned() else { continue };
         let body = &rows[1..];
         if body.is_empty() {
-            pages.push(Page { number: pages.len() as u32 + 1, label: format!("{name}"), text: header });
+            pages.push(Page { number: pages.len() as u32 + 1, label: name.to_string(), text: header });
             continue;
         }
         for chunk in body.chunks(ROWS_PER_PAGE) {
