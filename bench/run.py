@@ -280,6 +280,8 @@ def table(r):
         lines.append(f"| Scale library: {lat['documents']:,} documents, {lat['pages']:,} pages — ingest pages/s | {sc['ingest_pages_per_s']:.0f} ({sc['ingest_s']:.0f} s) | — | | |")
         lines.append(f"| Scale: in-process search with snippets + facets, p50 / p95 / p99 — ms | {lat['p50_ms']:.2f} / {lat['p95_ms']:.2f} / {lat['p99_ms']:.2f} | — | | p50 ≤ 5, p99 ≤ 20 |")
         lines.append(f"| Scale: peak RSS of the searching process — MB | {lat['peak_rss_mb']:.0f} | — | | ≤ 300 |")
+        if "peak_anon_mb" in lat:
+            lines.append(f"| Scale: of which its own memory (anonymous, peak after each round) / index files mapped from the page cache (at the end) — MB | {lat['peak_anon_mb']:.0f} / {lat['file_rss_mb']:.0f} | — | | |")
         lines.append(f"| Scale: index size (text {sc['text_mb']:.0f} MB) — MB | {sc['index_mb']:.0f} index + {sc['catalog_mb']:.0f} catalog | — | | |")
         for q in sc["whole_process"]:
             lines.append(f"| Scale: search as a whole process `{q['query']}` — ms | {q['trustshelf_ms']:.1f} | — | | |")

@@ -163,9 +163,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn peak_rss_mb() -> f64 {
+/// A line of /proc/self/status in MB: `VmHWM` (peak resident set), `RssAnon` (memory of our own,
+/// now), `RssFile` (the index files mapped in from the page cache, now).
+fn status_mb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0).unwrap_or(0.0)
+    status.lines().find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':'))).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0).unwrap_or(0.0)
 }
 
 fn latency(data: &Path, runs: usize, typed: Option<&str>) -> Result<()> {
@@ -194,6 +196,7 @@ fn latency(data: &Path, runs: usize, typed: Option<&str>) -> Result<()> {
     }
     let mut all = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    let mut peak_anon_mb: f64 = 0.0;
     for _ in 0..runs {
         for (kind, q, cat) in &mix {
             let req = request(q, *cat);
@@ -204,6 +207,7 @@ fn latency(data: &Path, runs: usize, typed: Option<&str>) -> Result<()> {
             all.push(ms);
             by_kind.entry(if typed.is_some() { q.as_str() } else { kind }).or_default().push(ms);
         }
+        peak_anon_mb = peak_anon_mb.max(status_mb("RssAnon"));
     }
     all.sort_by(f64::total_cmp);
     let kinds: serde_json::Map<String, serde_json::Value> = by_kind
@@ -222,7 +226,9 @@ fn latency(data: &Path, runs: usize, typed: Option<&str>) -> Result<()> {
         "p95_ms": percentile(&all, 0.95),
         "p99_ms": percentile(&all, 0.99),
         "max_ms": all.last().copied().unwrap_or(0.0),
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": status_mb("VmHWM"),
+        "peak_anon_mb": peak_anon_mb,
+        "file_rss_mb": status_mb("RssFile"),
         "by_kind": kinds,
         "matches": matches,
     });
