@@ -4,9 +4,10 @@
 //!
 //! Facets are counted at document level: the query's matching pages are collected as document ids
 //! from a single-valued fast field, in one pass that also keeps each document's best page score
-//! (its rank), then counted against the in-memory [`DocTable`] (measured in
-//! ../shared/SEARCH-FLOOR.md as the cheapest design). The pages shown come from a second, small pass
-//! restricted to the documents shown.
+//! (its rank), and counted against the in-memory [`DocTable`] (measured in
+//! ../shared/SEARCH-FLOOR.md as the cheapest design). The same pass keeps each document's best 3
+//! pages, which are the pages shown; asking for more per document (the viewer's hit list) takes a
+//! second pass restricted to the documents shown.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -403,11 +404,11 @@ struct BestPagesSegmentCollector {
 
 /// Like [`keep_best`], for a list that grows up to `n` pages.
 fn keep_best_in(pages: &mut Vec<BestPage>, p: BestPage, n: usize) {
-    let at = pages.partition_point(|q| ahead(q, &p));
-    if at < n {
-        pages.insert(at, p);
-        pages.truncate(n);
+    let filled = pages.len();
+    if filled < n {
+        pages.push(p); // room for one more
     }
+    keep_best(pages, filled, p);
 }
 
 impl Collector for BestPagesCollector {
@@ -876,6 +877,28 @@ impl Snippets {
 mod tests {
     use super::*;
     use crate::index::analyzer;
+
+    #[test]
+    fn best_pages_are_kept_best_first_with_ties_in_page_order() {
+        let pages: Vec<BestPage> = [(2.0, 7), (5.0, 3), (2.0, 1), (9.0, 4), (5.0, 2), (1.0, 5), (9.0, 8), (2.0, 6)]
+            .iter()
+            .map(|&(score, page)| BestPage { score, page, addr: DocAddress::new(0, page as u32) })
+            .collect();
+        let mut expected = pages.clone();
+        expected.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.page.cmp(&b.page)));
+        let order = |kept: &[BestPage]| kept.iter().map(|p| p.page).collect::<Vec<_>>();
+        for n in [1, 3, 5, 8, 12] {
+            let mut grown = Vec::new();
+            let mut fixed = vec![BestPage::default(); n];
+            for (filled, p) in pages.iter().enumerate() {
+                keep_best_in(&mut grown, *p, n);
+                keep_best(&mut fixed, filled.min(n), *p);
+            }
+            let want = order(&expected[..n.min(expected.len())]);
+            assert_eq!(order(&grown), want, "growing list, n = {n}");
+            assert_eq!(order(&fixed[..n.min(pages.len())]), want, "fixed slots, n = {n}");
+        }
+    }
 
     #[test]
     fn id_snippets_highlight_the_id() {
