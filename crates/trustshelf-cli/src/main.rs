@@ -67,7 +67,7 @@ enum Command {
         /// Documents to skip.
         #[arg(long, default_value_t = 0)]
         offset: usize,
-        /// Best pages per document.
+        /// Best pages per document (at most 1,000).
         #[arg(long, default_value_t = 3)]
         pages: usize,
         /// Order of documents.
