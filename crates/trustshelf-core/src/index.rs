@@ -80,29 +80,65 @@ fn schema() -> (Schema, Fields) {
     (b.build(), Fields { doc_id, page, text, text_en, ids, title, category, region, standard, date, body })
 }
 
+/// Words of this many bytes or more are not indexed (no one searches for them; they are mostly
+/// base64 and hex runs).
+const MAX_WORD_BYTES: usize = 60;
+
 /// Builds one of our analyzers by name.
 pub fn analyzer(name: &str) -> TextAnalyzer {
     match name {
         ANALYZER_EN => TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(60))
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .filter(Stemmer::new(tantivy::tokenizer::Language::English))
             .build(),
         ANALYZER_IDS => TextAnalyzer::builder(RegexTokenizer::new(ID_PATTERN).expect("valid id pattern")).filter(LowerCaser).build(),
-        _ => TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(60)).filter(LowerCaser).filter(AsciiFoldingFilter).build(),
+        _ => TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD_BYTES)).filter(LowerCaser).filter(AsciiFoldingFilter).build(),
     }
 }
 
-/// Analyzer `name` for the snippets of search results: the same tokens as [`analyzer`], but each
-/// word's analysis (lower-casing, folding, stemming) is remembered. Result pages share most of their
-/// words with each other and with the results of the searches before (as you type); analysing every
-/// word of every page again was most of the snippet time (perf, 500k pages).
-pub fn snippet_analyzer(name: &str) -> TextAnalyzer {
-    match name {
-        ANALYZER_EN => TextAnalyzer::builder(RememberedWords::new(&EN_WORDS, analyzer(name))).build(),
-        ANALYZER_PLAIN => TextAnalyzer::builder(RememberedWords::new(&PLAIN_WORDS, analyzer(name))).build(),
-        _ => analyzer(name),
+/// Analyzer `name` for the snippets of search results that highlight `terms` (tokens of that
+/// analyzer): the same tokens as [`analyzer`] for every word that could become one of `terms`, and
+/// each word's analysis (lower-casing, folding, stemming) is remembered. Result pages share most of
+/// their words with each other and with the results of the searches before (as you type); analysing
+/// every word of every page again was most of the snippet time (perf, 500k pages).
+pub fn snippet_analyzer<'t>(name: &str, terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
+    let words = match name {
+        ANALYZER_EN => &EN_WORDS,
+        ANALYZER_PLAIN => &PLAIN_WORDS,
+        _ => return analyzer(name),
+    };
+    TextAnalyzer::builder(RememberedWords::new(words, analyzer(name), Initials::of(terms))).build()
+}
+
+/// The ASCII letters and digits that highlighted tokens start with. A word starting with another
+/// ASCII character cannot become one of them: lower-casing, ASCII folding and English stemming all
+/// keep an ASCII first character (the stemmer only rewrites endings), so such a word needs no
+/// analysis — it is passed on as written, which matches no token (tokens are lower case).
+#[derive(Clone)]
+struct Initials([bool; 128]);
+
+impl Initials {
+    fn of<'t>(terms: impl IntoIterator<Item = &'t str>) -> Initials {
+        let mut initials = [false; 128];
+        for t in terms {
+            match t.bytes().next() {
+                Some(b) if b.is_ascii() => initials[b as usize] = true,
+                // A token starting with a non-ASCII character: every word is analysed.
+                _ => return Initials([true; 128]),
+            }
+        }
+        Initials(initials)
+    }
+
+    /// Whether `word` (as split) may become a highlighted token; words longer than the analyzers'
+    /// limit always go through them (they drop such words).
+    fn may_match(&self, word: &str) -> bool {
+        match word.bytes().next() {
+            Some(b) if b.is_ascii() && word.len() < MAX_WORD_BYTES => self.0[b.to_ascii_lowercase() as usize],
+            _ => true,
+        }
     }
 }
 
@@ -123,11 +159,12 @@ struct RememberedWords {
     words: &'static Words,
     analyzer: TextAnalyzer,
     split: SimpleTokenizer,
+    initials: Initials,
 }
 
 impl RememberedWords {
-    fn new(words: &'static Words, analyzer: TextAnalyzer) -> RememberedWords {
-        RememberedWords { words, analyzer, split: SimpleTokenizer::default() }
+    fn new(words: &'static Words, analyzer: TextAnalyzer, initials: Initials) -> RememberedWords {
+        RememberedWords { words, analyzer, split: SimpleTokenizer::default(), initials }
     }
 }
 
@@ -141,6 +178,7 @@ impl Tokenizer for RememberedWords {
             new: foldhash::HashMap::default(),
             analyzer: &mut self.analyzer,
             tail: self.split.token_stream(text),
+            initials: &self.initials,
         }
     }
 }
@@ -153,6 +191,7 @@ struct RememberedWordsStream<'a> {
     new: foldhash::HashMap<String, Option<String>>,
     analyzer: &'a mut TextAnalyzer,
     tail: SimpleTokenStream<'a>,
+    initials: &'a Initials,
 }
 
 impl TokenStream for RememberedWordsStream<'_> {
@@ -160,6 +199,9 @@ impl TokenStream for RememberedWordsStream<'_> {
         let known = self.known.as_ref().expect("read lock held until drop");
         while self.tail.advance() {
             let token = self.tail.token_mut();
+            if !self.initials.may_match(&token.text) {
+                return true;
+            }
             let analysed = match known.get(&token.text) {
                 Some(analysed) => analysed,
                 None => self.new.entry(token.text.clone()).or_insert_with(|| tokens_of(self.analyzer, &token.text).into_iter().next()),
@@ -429,12 +471,37 @@ mod tests {
             "A word too long for the index: Pneumonoultramicroscopicsilicovolcanoconiosispneumonoultramicroscopic ends.",
         ];
         for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
-            let remembered = snippet_analyzer(name);
+            // Highlighting every token of the pages: every word is analysed.
+            let all: Vec<String> = pages.iter().flat_map(|p| tokens(name, p)).collect();
+            let remembered = snippet_analyzer(name, all.iter().map(String::as_str));
             for _ in 0..2 {
                 for page in pages {
                     // Each snippet clones the analyzer; the second round comes from memory.
                     assert_eq!(tokens_of(&mut remembered.clone(), page), tokens(name, page), "{name}: {page}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn snippets_are_the_same_when_words_that_cannot_match_are_not_analysed() {
+        use std::collections::BTreeMap;
+        use tantivy::snippet::SnippetGenerator;
+        let index = PageIndex::in_ram().unwrap();
+        let page = "Policies and procedures. ".repeat(20)
+            + "Encryption keys are rotated; ENCRYPTED backups, encrypting agents — Šifrování klíčů, 27001 controls. "
+            + &"Zebra yaks quietly graze. ".repeat(20)
+            + "Policy: happy cries. Über Ärger 800-53.";
+        for (name, field, queries) in [
+            (ANALYZER_EN, index.fields.text_en, vec!["encryption", "policy", "happy cry", "800", "sifrovani", "uber"]),
+            (ANALYZER_PLAIN, index.fields.text, vec!["encrypted", "policies", "ärger", "klíčů", "27001", "zebra yaks"]),
+        ] {
+            for q in queries {
+                let terms: BTreeMap<String, f32> = tokens(name, q).into_iter().map(|t| (t, 1.0)).collect();
+                let make = |a: TextAnalyzer| SnippetGenerator::new(terms.clone(), a, field, 150).snippet(&page);
+                let (full, quick) = (make(analyzer(name)), make(snippet_analyzer(name, terms.keys().map(String::as_str))));
+                assert!(!full.highlighted().is_empty(), "{name}: {q}");
+                assert_eq!((quick.fragment(), quick.highlighted()), (full.fragment(), full.highlighted()), "{name}: {q}");
             }
         }
     }

@@ -830,7 +830,7 @@ const SNIPPET_LEAD_CHARS: usize = 80;
 
 impl Snippets {
     fn new(b: &Builder) -> Snippets {
-        let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), snippet_analyzer(name), field, SNIPPET_CHARS);
+        let make = |terms: &BTreeMap<String, Score>, name: &str, field| SnippetGenerator::new(terms.clone(), snippet_analyzer(name, terms.keys().map(String::as_str)), field, SNIPPET_CHARS);
         Snippets {
             en: make(&b.highlight_en, ANALYZER_EN, b.f.text_en),
             plain: make(&b.highlight_plain, ANALYZER_PLAIN, b.f.text),
