@@ -80,8 +80,8 @@ fn schema() -> (Schema, Fields) {
     (b.build(), Fields { doc_id, page, text, text_en, ids, title, category, region, standard, date, body })
 }
 
-/// Words of this many bytes or more are not indexed (no one searches for them; they are mostly
-/// base64 and hex runs).
+/// Words of this many bytes or more are dropped by the text analyzers (not indexed, never
+/// highlighted).
 const MAX_WORD_BYTES: usize = 60;
 
 /// Builds one of our analyzers by name.
