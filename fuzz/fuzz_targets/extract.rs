@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustshelf_core::extract::Format;
-use trustshelf_core::worker::{answer, parse_answer, Job};
+use trustshelf_core::Format;
+use trustshelf_core::{worker_answer as answer, parse_worker_answer as parse_answer, Job};
 
 const FORMATS: [Format; 9] = [Format::Pdf, Format::Markdown, Format::Html, Format::Text, Format::Docx, Format::Xlsx, Format::Ods, Format::Csv, Format::Pdf];
 

@@ -3,11 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustshelf_core::catalog::Catalog;
-use trustshelf_core::extract::{Extraction, Format, Page};
-use trustshelf_core::index::{IndexedDocument, PageIndex};
-use trustshelf_core::metadata::{Metadata, Sidecar};
-use trustshelf_core::search::{self, DocTable, SearchRequest, Sort};
+use trustshelf_core::Catalog;
+use trustshelf_core::{Extraction, Format, Page};
+use trustshelf_core::{IndexedDocument, PageIndex};
+use trustshelf_core::{Metadata, Sidecar};
+use trustshelf_core::{DocTable, SearchRequest, Sort};
 
 struct Fixture {
     index: PageIndex,
@@ -45,13 +45,13 @@ thread_local! {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(query) = std::str::from_utf8(data) else { return };
-    let parsed = trustshelf_core::query::parse(query, true);
+    let parsed = trustshelf_core::parse_query(query, true);
     let _ = parsed.is_browse();
     FIXTURE.with(|f| {
         let searcher = f.index.reader().searcher();
         for (sort, as_you_type) in [(Sort::Relevance, true), (Sort::Date, false)] {
             let req = SearchRequest { query: query.to_string(), limit: 10, sort, as_you_type, ..Default::default() };
-            if let Ok(r) = search::search(&searcher, f.index.fields, &f.table, &req) {
+            if let Ok(r) = trustshelf_core::search(&searcher, f.index.fields, &f.table, &req) {
                 for d in &r.documents {
                     for p in &d.pages {
                         for &[start, end] in &p.highlights {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustshelf_core::worker::{answer, parse_answer};
+use trustshelf_core::{worker_answer as answer, parse_worker_answer as parse_answer};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(line) = std::str::from_utf8(data) else { return };

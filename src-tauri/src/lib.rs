@@ -1,39 +1,190 @@
 //! The Tauri shell: opens the library, wires core jobs to window events, and exposes the core as
 //! commands. Every command is one call into `trustshelf_core`; there is no logic here to test apart.
+//!
+//! The IPC surface — every command with its argument names and types and its result type, every
+//! event with its payload type — is declared once below, in [`commands!`] and [`events!`]; the same
+//! declarations generate `ui/src/bindings.ts` (see the `bindings` test), so the window's calls
+//! cannot drift from what the shell accepts.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use tauri::ipc::Response;
-use tauri::{AppHandle, Emitter, Manager, State};
-use trustshelf_core::bookmarks::{Binder, Bookmark, BookmarkUpdate, NewBookmark};
-use trustshelf_core::catalog::Document;
-use trustshelf_core::error::IpcError;
-use trustshelf_core::export::{verify_package as verify_zip, ExportReport, VerifyReport};
-use trustshelf_core::extract::Page;
-use trustshelf_core::ingest::{IndexReport, Progress};
-use trustshelf_core::jobs::{self, LibraryWatch};
-use trustshelf_core::library::{LibraryStatus, PageView};
-use trustshelf_core::search::{SearchRequest, SearchResponse};
-use trustshelf_core::{Library, WorkerConfig};
+use tauri::ipc::{InvokeResponseBody, IpcResponse, Response};
+use tauri::{AppHandle, Emitter, Manager};
+use trustshelf_core::{
+    Binder, Bookmark, BookmarkUpdate, Document, ExportReport, HighlightRequest, IndexReport, IpcError, Labels, Library, LibraryStatus, LibraryWatch, NewBookmark, Page, PageView, Progress,
+    SearchRequest, SearchResponse, VerifyReport, WorkerConfig,
+};
 
-/// Events the window listens to.
-const INDEX_PROGRESS: &str = "index-progress";
-const INDEX_FINISHED: &str = "index-finished";
-const EXPORT_PROGRESS: &str = "export-progress";
-
-type Res<T> = Result<T, IpcError>;
+#[cfg(test)]
+mod bindings;
 
 struct App {
     lib: Arc<Library>,
     watch: Mutex<Option<LibraryWatch>>,
 }
 
-/// The payload of `index-finished`.
+impl App {
+    fn of(app: &AppHandle) -> tauri::State<'_, App> {
+        app.state::<App>()
+    }
+}
+
+/// The payload of `index-finished`: the run's report, or why it failed.
 #[derive(Clone, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 struct Finished {
     report: Option<IndexReport>,
     error: Option<IpcError>,
+}
+
+/// The payload of `export-progress`.
+#[derive(Clone, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+struct ExportProgress {
+    /// Files written so far.
+    done: usize,
+    /// Files to write in all.
+    total: usize,
+}
+
+/// A document's file as raw bytes (not JSON): the viewer hands them to pdf.js.
+struct DocumentBytes(Vec<u8>);
+
+impl IpcResponse for DocumentBytes {
+    fn body(self) -> tauri::Result<InvokeResponseBody> {
+        Response::new(self.0).body()
+    }
+}
+
+/// An event the window listens to: its name and the type of its payload.
+trait Event {
+    const NAME: &'static str;
+    type Payload: serde::Serialize + Clone;
+}
+
+/// Sends event `E` to the window. Delivery fails only when the window is gone, which nobody is left
+/// to tell.
+fn emit<E: Event>(app: &AppHandle, payload: &E::Payload) {
+    let _ = app.emit(E::NAME, payload.clone());
+}
+
+/// Declares the events: a type per event (for [`emit`]) and, for the bindings, the table of names
+/// and payload types.
+macro_rules! events {
+    ($($(#[doc = $doc:literal])* $event:ident = $name:literal: $payload:ty;)*) => {
+        $(
+            $(#[doc = $doc])*
+            struct $event;
+            impl Event for $event {
+                const NAME: &'static str = $name;
+                type Payload = $payload;
+            }
+        )*
+        /// Every event as (name, doc, payload's TypeScript type).
+        #[cfg(test)]
+        fn event_table(cfg: &ts_rs::Config) -> Vec<(&'static str, &'static str, String)> {
+            vec![$(($name, concat!($($doc),*), <$payload as ts_rs::TS>::name(cfg)),)*]
+        }
+    };
+}
+
+events! {
+    /// Progress of an index run or of the folder watch.
+    IndexProgress = "index-progress": Progress;
+    /// An index run finished.
+    IndexFinished = "index-finished": Finished;
+    /// Progress of an evidence-package export.
+    ExportProgressEvent = "export-progress": ExportProgress;
+}
+
+/// Declares the commands: each becomes a `#[tauri::command]` taking the app handle and its named
+/// arguments and returning `Result<T, IpcError>` (the body is an expression giving the core's
+/// `Result<T>`), plus the handler that registers them all and, for the bindings, the table of
+/// names, arguments and result types. `[async]` commands run off the main thread (long work);
+/// the others run on it (search as you type answers fastest there).
+macro_rules! commands {
+    ($($(#[doc = $doc:literal])* $([$async_:ident])? fn $name:ident($app:ident $(, $arg:ident: $ty:ty)*) -> $res:ty $body:block)*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command(rename_all = "snake_case" $(, $async_)?)]
+            fn $name($app: AppHandle $(, $arg: $ty)*) -> Result<$res, IpcError> {
+                let result: trustshelf_core::Result<$res> = $body;
+                result.map_err(IpcError::from)
+            }
+        )*
+
+        fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command as (name, doc, [(argument, TypeScript type)], result's TypeScript type).
+        #[cfg(test)]
+        fn command_table(cfg: &ts_rs::Config) -> Vec<bindings::CommandSpec> {
+            vec![$(bindings::CommandSpec {
+                name: stringify!($name),
+                doc: concat!($($doc),*),
+                args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(cfg))),*],
+                result: <$res as ts_rs::TS>::name(cfg),
+            },)*]
+        }
+    };
+}
+
+commands! {
+    /// Searches the library.
+    fn search(app, request: SearchRequest) -> SearchResponse { App::of(&app).lib.search(&request) }
+    /// Where the searched terms are in texts of a document (the viewer's page).
+    fn highlight(app, request: HighlightRequest) -> Vec<Vec<[usize; 2]>> { App::of(&app).lib.highlight(&request) }
+    /// The vocabulary's labels for categories, regions and standards.
+    fn get_labels(app) -> Labels { Ok(App::of(&app).lib.labels()) }
+    /// Counts, and every document that needs attention.
+    fn library_status(app) -> LibraryStatus { App::of(&app).lib.status() }
+    /// A document's metadata and status.
+    fn get_document(app, id: i64) -> Document { App::of(&app).lib.document(&id.to_string()) }
+    /// One page of a document.
+    fn get_page(app, id: i64, page: u32) -> PageView { App::of(&app).lib.page(&id.to_string(), page) }
+    /// Every page of a document.
+    fn get_pages(app, id: i64) -> Vec<Page> { App::of(&app).lib.pages(id) }
+    /// A document's file, checked against the catalog's hash.
+    [async] fn read_document(app, id: i64) -> DocumentBytes { App::of(&app).lib.read_document(id).map(DocumentBytes) }
+    /// Indexes `folder` (or the library folder used last) in the background, then watches it.
+    fn reindex(app, folder: Option<PathBuf>) -> () {
+        index_and_watch(app, folder);
+        Ok(())
+    }
+    /// Creates a bookmark.
+    fn add_bookmark(app, bookmark: NewBookmark) -> Bookmark { App::of(&app).lib.add_bookmark(&bookmark) }
+    /// Bookmarks, all or one binder's.
+    fn list_bookmarks(app, binder: Option<i64>) -> Vec<Bookmark> { App::of(&app).lib.bookmarks(binder.map(|b| b.to_string()).as_deref()) }
+    /// Changes a bookmark's note, tags or quote.
+    fn update_bookmark(app, id: i64, update: BookmarkUpdate) -> Bookmark { App::of(&app).lib.update_bookmark(id, &update) }
+    /// Deletes a bookmark and returns it (for undo).
+    fn remove_bookmark(app, id: i64) -> Bookmark { App::of(&app).lib.remove_bookmark(id) }
+    /// Every binder.
+    fn list_binders(app) -> Vec<Binder> { App::of(&app).lib.binders() }
+    /// Creates a binder.
+    fn create_binder(app, name: String, description: String) -> Binder { App::of(&app).lib.create_binder(&name, &description) }
+    /// Renames a binder.
+    fn rename_binder(app, id: i64, name: String) -> Binder { App::of(&app).lib.rename_binder(id, &name) }
+    /// Deletes a binder; its bookmarks stay.
+    fn delete_binder(app, id: i64) -> () { App::of(&app).lib.delete_binder(id) }
+    /// Puts a bookmark into a binder.
+    fn add_to_binder(app, binder: i64, bookmark: i64) -> () { App::of(&app).lib.add_to_binder(binder, bookmark) }
+    /// Takes a bookmark out of a binder.
+    fn remove_from_binder(app, binder: i64, bookmark: i64) -> () { App::of(&app).lib.remove_from_binder(binder, bookmark) }
+    /// Sets the order of a binder's bookmarks.
+    fn reorder_binder(app, binder: i64, order: Vec<i64>) -> () { App::of(&app).lib.reorder_binder(binder, &order) }
+    /// Exports a binder as an evidence package, reporting progress as `export-progress`.
+    [async] fn export_binder(app, binder: i64, dest: PathBuf, originals: bool) -> ExportReport {
+        App::of(&app).lib.export_binder(&binder.to_string(), &dest, originals, &mut |done, total| emit::<ExportProgressEvent>(&app, &ExportProgress { done, total }))
+    }
+    /// Writes a backup of the catalog.
+    [async] fn backup_catalog(app, dest: PathBuf) -> () { App::of(&app).lib.backup(&dest) }
+    /// Replaces the catalog with a backup and rebuilds the index.
+    [async] fn restore_catalog(app, src: PathBuf) -> () { App::of(&app).lib.restore(&src) }
+    /// Verifies an evidence package against its manifest.
+    [async] fn verify_package(_app, path: PathBuf) -> VerifyReport { trustshelf_core::verify_package(&path) }
 }
 
 /// The bundled sample library: next to the app's resources when installed, else the repository's.
@@ -53,15 +204,15 @@ fn open(app: &AppHandle) -> Result<App, Box<dyn std::error::Error>> {
 
 /// Indexes `folder` in the background, then watches it; progress and results go to the window.
 fn index_and_watch(app: AppHandle, folder: Option<PathBuf>) {
-    let lib = app.state::<App>().lib.clone();
+    let lib = App::of(&app).lib.clone();
     let progress_app = app.clone();
-    jobs::spawn_index(lib, folder, move |p: &Progress| { let _ = progress_app.emit(INDEX_PROGRESS, p); }, move |result| {
+    trustshelf_core::spawn_index(lib, folder, move |p: &Progress| emit::<IndexProgress>(&progress_app, p), move |result| {
         let watch_root = result.as_ref().ok().map(|r| PathBuf::from(&r.root));
-        let _ = app.emit(INDEX_FINISHED, finished(result));
-        let state = app.state::<App>();
+        emit::<IndexFinished>(&app, &finished(result));
+        let state = App::of(&app);
         if let Some(root) = watch_root {
             let (a, b) = (app.clone(), app.clone());
-            let watch = jobs::watch(state.lib.clone(), root, move |p: &Progress| { let _ = a.emit(INDEX_PROGRESS, p); }, move |r| { let _ = b.emit(INDEX_FINISHED, finished(r)); });
+            let watch = trustshelf_core::watch(state.lib.clone(), root, move |p: &Progress| emit::<IndexProgress>(&a, p), move |r| emit::<IndexFinished>(&b, &finished(r)));
             *state.watch.lock().unwrap() = watch.ok();
         }
     });
@@ -72,116 +223,6 @@ fn finished(result: trustshelf_core::Result<IndexReport>) -> Finished {
         Ok(r) => Finished { report: Some(r), error: None },
         Err(e) => Finished { report: None, error: Some(e.into()) },
     }
-}
-
-#[tauri::command]
-fn search(state: State<App>, request: SearchRequest) -> Res<SearchResponse> {
-    state.lib.search(&request).map_err(Into::into)
-}
-
-#[tauri::command]
-fn library_status(state: State<App>) -> Res<LibraryStatus> {
-    state.lib.status().map_err(Into::into)
-}
-
-#[tauri::command]
-fn get_document(state: State<App>, id: i64) -> Res<Document> {
-    state.lib.document(&id.to_string()).map_err(Into::into)
-}
-
-#[tauri::command]
-fn get_page(state: State<App>, id: i64, page: u32) -> Res<PageView> {
-    state.lib.page(&id.to_string(), page).map_err(Into::into)
-}
-
-#[tauri::command]
-fn get_pages(state: State<App>, id: i64) -> Res<Vec<Page>> {
-    state.lib.pages(id).map_err(Into::into)
-}
-
-#[tauri::command]
-fn read_document(state: State<App>, id: i64) -> Res<Response> {
-    state.lib.read_document(id).map(Response::new).map_err(Into::into)
-}
-
-#[tauri::command]
-fn reindex(app: AppHandle, folder: Option<PathBuf>) {
-    index_and_watch(app, folder)
-}
-
-#[tauri::command]
-fn add_bookmark(state: State<App>, bookmark: NewBookmark) -> Res<Bookmark> {
-    state.lib.add_bookmark(&bookmark).map_err(Into::into)
-}
-
-#[tauri::command]
-fn list_bookmarks(state: State<App>, binder: Option<i64>) -> Res<Vec<Bookmark>> {
-    state.lib.bookmarks(binder.map(|b| b.to_string()).as_deref()).map_err(Into::into)
-}
-
-#[tauri::command]
-fn update_bookmark(state: State<App>, id: i64, update: BookmarkUpdate) -> Res<Bookmark> {
-    state.lib.update_bookmark(id, &update).map_err(Into::into)
-}
-
-#[tauri::command]
-fn remove_bookmark(state: State<App>, id: i64) -> Res<Bookmark> {
-    state.lib.remove_bookmark(id).map_err(Into::into)
-}
-
-#[tauri::command]
-fn list_binders(state: State<App>) -> Res<Vec<Binder>> {
-    state.lib.binders().map_err(Into::into)
-}
-
-#[tauri::command]
-fn create_binder(state: State<App>, name: String, description: String) -> Res<Binder> {
-    state.lib.create_binder(&name, &description).map_err(Into::into)
-}
-
-#[tauri::command]
-fn rename_binder(state: State<App>, id: i64, name: String) -> Res<Binder> {
-    state.lib.rename_binder(id, &name).map_err(Into::into)
-}
-
-#[tauri::command]
-fn delete_binder(state: State<App>, id: i64) -> Res<()> {
-    state.lib.delete_binder(id).map_err(Into::into)
-}
-
-#[tauri::command]
-fn add_to_binder(state: State<App>, binder: i64, bookmark: i64) -> Res<()> {
-    state.lib.add_to_binder(binder, bookmark).map_err(Into::into)
-}
-
-#[tauri::command]
-fn remove_from_binder(state: State<App>, binder: i64, bookmark: i64) -> Res<()> {
-    state.lib.remove_from_binder(binder, bookmark).map_err(Into::into)
-}
-
-#[tauri::command]
-fn reorder_binder(state: State<App>, binder: i64, order: Vec<i64>) -> Res<()> {
-    state.lib.reorder_binder(binder, &order).map_err(Into::into)
-}
-
-#[tauri::command]
-async fn export_binder(app: AppHandle, binder: i64, dest: PathBuf, originals: bool) -> Res<ExportReport> {
-    app.state::<App>().lib.export_binder(&binder.to_string(), &dest, originals, &mut |done, total| { let _ = app.emit(EXPORT_PROGRESS, (done, total)); }).map_err(Into::into)
-}
-
-#[tauri::command]
-async fn backup_catalog(app: AppHandle, dest: PathBuf) -> Res<()> {
-    app.state::<App>().lib.backup(&dest).map_err(Into::into)
-}
-
-#[tauri::command]
-async fn restore_catalog(app: AppHandle, src: PathBuf) -> Res<()> {
-    app.state::<App>().lib.restore(&src).map_err(Into::into)
-}
-
-#[tauri::command]
-async fn verify_package(path: PathBuf) -> Res<VerifyReport> {
-    verify_zip(&path).map_err(Into::into)
 }
 
 /// WebKitGTK's compositor held every frame of the window back by ~25 ms after the page had its new
@@ -213,30 +254,7 @@ pub fn run() {
             index_and_watch(app.handle().clone(), folder);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            search,
-            library_status,
-            get_document,
-            get_page,
-            get_pages,
-            read_document,
-            reindex,
-            add_bookmark,
-            list_bookmarks,
-            update_bookmark,
-            remove_bookmark,
-            list_binders,
-            create_binder,
-            rename_binder,
-            delete_binder,
-            add_to_binder,
-            remove_from_binder,
-            reorder_binder,
-            export_binder,
-            backup_catalog,
-            restore_catalog,
-            verify_package
-        ])
+        .invoke_handler(handler())
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("TrustShelf could not start its window");
 }

@@ -7,8 +7,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some(trustshelf_core::worker::WORKER_FLAG) {
-        trustshelf_core::worker::run_worker(&args[2..]);
+    if args.get(1).map(String::as_str) == Some(trustshelf_core::WORKER_FLAG) {
+        trustshelf_core::run_worker(&args[2..]);
     }
     trustshelf_app::run();
 }

@@ -6,7 +6,14 @@ TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build --locked -q -p trustshelf-app
 cargo build --locked -q -p trustshelf-cli
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"; pkill -f "$TARGET/debug/trustshelf-app" 2>/dev/null || true; pkill -x WebKitWebDriver 2>/dev/null || true' EXIT
+# Ends only what this run started: `timeout` leads its own process group, which the driver, the app
+# and WebKit's processes inherit; nobody else's driver or app on the machine is touched.
+E2E_PID=""
+cleanup() {
+  [ -z "$E2E_PID" ] || kill -TERM -- "-$E2E_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 rm -rf test-artifacts/e2e && mkdir -p test-artifacts/e2e
 export APP="$TARGET/debug/trustshelf-app" CLI="$TARGET/debug/trustshelf"
 # The sample library plus hostile fixtures that must neither run nor fetch anything in the app.
@@ -24,7 +31,9 @@ exec strace -f --seccomp-bpf -qq -e trace=connect,sendto,sendmsg -o "$TRACE" "$A
 EOF
 chmod +x "$WORK/app-traced"
 export APP="$WORK/app-traced"
-timeout 600 unshare -n sh -c 'ip link set lo up && xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/e2e.mjs'
+timeout 600 unshare -n sh -c 'ip link set lo up && xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/e2e.mjs' &
+E2E_PID=$!
+wait "$E2E_PID"
 # The one allowed address is WebDriver's automation channel, which WebKitWebDriver hands the app as
 # WEBKIT_INSPECTOR_SERVER (127.0.0.1:<port>); anything else with an IP address is a failure.
 INSPECTOR_PORT="$(sed -n 's/^WEBKIT_INSPECTOR_SERVER=127\.0\.0\.1:\([0-9]*\)$/\1/p' "$ARTIFACTS/app.env")"

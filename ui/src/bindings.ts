@@ -1,11 +1,13 @@
-// Generated from the Rust types of trustshelf-core by crates/trustshelf-core/tests/bindings.rs.
-// Do not edit: run `UPDATE_BINDINGS=1 cargo test -p trustshelf-core --test bindings`.
+// Generated from the Rust side by src-tauri/src/bindings.rs: the core's types, the shell's commands and events.
+// Do not edit: run `UPDATE_BINDINGS=1 cargo test -p trustshelf-app --lib bindings`.
+
+export type ErrorKind = "io" | "catalog" | "migration" | "index" | "sidecar" | "library_not_found" | "no_library" | "library_in_use" | "document_not_found" | "page_out_of_range" | "document_changed" | "bookmark_not_found" | "binder_not_found" | "binder_exists" | "invalid_input" | "package" | "worker" | "disk_full" | "data_read_only";
 
 export type IpcError = { 
 /**
  * Stable machine-readable kind, see [`Error::kind`].
  */
-kind: string, 
+kind: ErrorKind, 
 /**
  * What went wrong, in words.
  */
@@ -179,9 +181,10 @@ offset: number,
  */
 limit: number, 
 /**
- * Best pages to return per document.
+ * Best pages to return per document; `None`: every matching page (at most
+ * [`MAX_PAGES_PER_DOCUMENT`]), as the viewer's hit list asks.
  */
-pages_per_document: number, 
+pages_per_document: number | null, 
 /**
  * Treat the last word as a prefix too (search-as-you-type).
  */
@@ -299,6 +302,20 @@ region: Array<FacetCount>,
  */
 standard: Array<FacetCount>, };
 
+export type HighlightTerms = { 
+/**
+ * Folded, unstemmed words (and prefix expansions) as in the `text` field.
+ */
+plain: Array<string>, 
+/**
+ * English stems (and prefix expansions) as in the `text_en` field.
+ */
+english: Array<string>, 
+/**
+ * Control IDs, lower case, as in the `ids` field.
+ */
+ids: Array<string>, };
+
 export type SearchResponse = { 
 /**
  * The query as given.
@@ -327,7 +344,49 @@ fuzzy: boolean,
 /**
  * Things the user may want to know (unknown filter values, …).
  */
-notices: Array<string>, };
+notices: Array<string>, 
+/**
+ * The terms searched for, as the index analysed them: what to highlight in the pages shown.
+ */
+terms: HighlightTerms, };
+
+export type HighlightRequest = { 
+/**
+ * The document the texts come from: its language decides the analysis.
+ */
+document: number, 
+/**
+ * The terms of the search (its response's `terms`).
+ */
+terms: HighlightTerms, 
+/**
+ * The texts: a PDF page's text-layer runs, or a section's text.
+ */
+texts: Array<string>, };
+
+export type Label = { 
+/**
+ * The value as stored and filtered on (category id, region code, standard name).
+ */
+id: string, 
+/**
+ * What to call it: the category's label, the region's name, the standard's name.
+ */
+label: string, };
+
+export type Labels = { 
+/**
+ * Categories, in the vocabulary's order.
+ */
+categories: Array<Label>, 
+/**
+ * Regions (the name is the first alias, e.g. "European Union").
+ */
+regions: Array<Label>, 
+/**
+ * Standards (the label is the canonical name).
+ */
+standards: Array<Label>, };
 
 export type PageView = { 
 /**
@@ -644,3 +703,88 @@ checked: number,
  * What is wrong, one line each.
  */
 problems: Array<string>, };
+
+export type Finished = { report: IndexReport | null, error: IpcError | null, };
+
+export type ExportProgress = { 
+/**
+ * Files written so far.
+ */
+done: number, 
+/**
+ * Files to write in all.
+ */
+total: number, };
+
+/** Calls one command of the shell by name with its named arguments. */
+export type Invoke = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
+
+/** Every command of the shell, each a typed call through `invoke`. */
+export function commands(invoke: Invoke) {
+  return {
+    /** Searches the library. */
+    search: (request: SearchRequest) => invoke<SearchResponse>("search", { request }),
+    /** Where the searched terms are in texts of a document (the viewer's page). */
+    highlight: (request: HighlightRequest) => invoke<Array<Array<[number, number]>>>("highlight", { request }),
+    /** The vocabulary's labels for categories, regions and standards. */
+    get_labels: () => invoke<Labels>("get_labels", {}),
+    /** Counts, and every document that needs attention. */
+    library_status: () => invoke<LibraryStatus>("library_status", {}),
+    /** A document's metadata and status. */
+    get_document: (id: number) => invoke<Document>("get_document", { id }),
+    /** One page of a document. */
+    get_page: (id: number, page: number) => invoke<PageView>("get_page", { id, page }),
+    /** Every page of a document. */
+    get_pages: (id: number) => invoke<Array<Page>>("get_pages", { id }),
+    /** A document's file, checked against the catalog's hash. */
+    read_document: (id: number) => invoke<ArrayBuffer>("read_document", { id }),
+    /** Indexes `folder` (or the library folder used last) in the background, then watches it. */
+    reindex: (folder: string | null) => invoke<null>("reindex", { folder }),
+    /** Creates a bookmark. */
+    add_bookmark: (bookmark: NewBookmark) => invoke<Bookmark>("add_bookmark", { bookmark }),
+    /** Bookmarks, all or one binder's. */
+    list_bookmarks: (binder: number | null) => invoke<Array<Bookmark>>("list_bookmarks", { binder }),
+    /** Changes a bookmark's note, tags or quote. */
+    update_bookmark: (id: number, update: BookmarkUpdate) => invoke<Bookmark>("update_bookmark", { id, update }),
+    /** Deletes a bookmark and returns it (for undo). */
+    remove_bookmark: (id: number) => invoke<Bookmark>("remove_bookmark", { id }),
+    /** Every binder. */
+    list_binders: () => invoke<Array<Binder>>("list_binders", {}),
+    /** Creates a binder. */
+    create_binder: (name: string, description: string) => invoke<Binder>("create_binder", { name, description }),
+    /** Renames a binder. */
+    rename_binder: (id: number, name: string) => invoke<Binder>("rename_binder", { id, name }),
+    /** Deletes a binder; its bookmarks stay. */
+    delete_binder: (id: number) => invoke<null>("delete_binder", { id }),
+    /** Puts a bookmark into a binder. */
+    add_to_binder: (binder: number, bookmark: number) => invoke<null>("add_to_binder", { binder, bookmark }),
+    /** Takes a bookmark out of a binder. */
+    remove_from_binder: (binder: number, bookmark: number) => invoke<null>("remove_from_binder", { binder, bookmark }),
+    /** Sets the order of a binder's bookmarks. */
+    reorder_binder: (binder: number, order: Array<number>) => invoke<null>("reorder_binder", { binder, order }),
+    /** Exports a binder as an evidence package, reporting progress as `export-progress`. */
+    export_binder: (binder: number, dest: string, originals: boolean) => invoke<ExportReport>("export_binder", { binder, dest, originals }),
+    /** Writes a backup of the catalog. */
+    backup_catalog: (dest: string) => invoke<null>("backup_catalog", { dest }),
+    /** Replaces the catalog with a backup and rebuilds the index. */
+    restore_catalog: (src: string) => invoke<null>("restore_catalog", { src }),
+    /** Verifies an evidence package against its manifest. */
+    verify_package: (path: string) => invoke<VerifyReport>("verify_package", { path }),
+  };
+}
+
+/** The commands as an object type. */
+export type Commands = ReturnType<typeof commands>;
+
+/** Every event the shell sends to the window, by name, with its payload. */
+export type Events = {
+  /** Progress of an index run or of the folder watch. */
+  "index-progress": Progress;
+  /** An index run finished. */
+  "index-finished": Finished;
+  /** Progress of an evidence-package export. */
+  "export-progress": ExportProgress;
+};
+
+/** The names of the events. */
+export const EVENT_NAMES = ["index-progress", "index-finished", "export-progress"] as const;

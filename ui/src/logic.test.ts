@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { categoryLabel, coalesce, describeDates, facetLayout, facetRows, findTerms, fold, highlightSnippet, Latest, markText, move, parseTags, queryTerms, toggle, validity } from "./logic";
+import { coalesce, describeDates, facetLayout, facetRows, Latest, markRanges, move, parseTags, toggle, validity } from "./logic";
 
-describe("snippets", () => {
+describe("marking ranges (snippets, page text)", () => {
   it("marks highlight ranges in characters and escapes HTML", () => {
-    expect(highlightSnippet("an <incident> response", [[4, 12], [14, 22]])).toBe("an &lt;<mark>incident</mark>&gt; <mark>response</mark>");
+    expect(markRanges("an <incident> response", [[4, 12], [14, 22]])).toBe("an &lt;<mark>incident</mark>&gt; <mark>response</mark>");
   });
   it("counts characters, not UTF-16 units", () => {
-    expect(highlightSnippet("😀 bezpečnostní x", [[2, 14]])).toBe("😀 <mark>bezpečnostní</mark> x");
+    expect(markRanges("😀 bezpečnostní x", [[2, 14]])).toBe("😀 <mark>bezpečnostní</mark> x");
   });
   it("ignores ranges past the end", () => {
-    expect(highlightSnippet("abc", [[1, 99]])).toBe("a<mark>bc</mark>");
+    expect(markRanges("abc", [[1, 99]])).toBe("a<mark>bc</mark>");
   });
 });
 
@@ -23,19 +23,6 @@ describe("stale responses", () => {
   });
 });
 
-describe("query terms and marking", () => {
-  it("drops operators and filters, keeps ids", () => {
-    expect(queryTerms('incident "response plan" -draft OR standard:"SOC 2" region:EU CC6.1')).toEqual(["incident", "response", "plan", "draft", "cc6.1"]);
-  });
-  it("folds diacritics one char per char", () => {
-    expect(fold("Bezpečnostní ŁÓDŹ")).toBe("bezpecnostni lodz");
-  });
-  it("finds words by stem and diacritics", () => {
-    expect(findTerms("Security controls and the Control plane", ["controls"])).toEqual([[9, 17], [26, 33]]);
-    expect(markText("Bezpečnostní <politika>", ["bezpecnostni"])).toBe("<mark>Bezpečnostní</mark> &lt;politika&gt;");
-  });
-});
-
 describe("small helpers", () => {
   it("toggles and moves", () => {
     expect(toggle(["a", "b"], "a")).toEqual(["b"]);
@@ -43,8 +30,7 @@ describe("small helpers", () => {
     expect(move([1, 2, 3], 0, 2)).toEqual([2, 3, 1]);
     expect(move([1, 2, 3], 0, 9)).toEqual([1, 2, 3]);
   });
-  it("labels and dates", () => {
-    expect(categoryLabel("audit-report")).toBe("Audit report");
+  it("dates", () => {
     expect(describeDates({ period_start: "2025-10-01", period_end: "2026-09-30" })).toBe("1 Oct 2025 – 30 Sep 2026");
     expect(describeDates({ valid_until: "2027-03-14" })).toBe("valid until 14 Mar 2027");
     expect(validity({ valid_until: "2026-12-31" }, "2026-11-29")).toBe("expiring");

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use trustshelf_bench::QUERY_MIX;
-use trustshelf_core::search::SearchRequest;
+use trustshelf_core::SearchRequest;
 use trustshelf_core::{Library, WorkerConfig};
 
 fn worker() -> WorkerConfig {

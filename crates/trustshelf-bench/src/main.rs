@@ -11,8 +11,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use serde_json::json;
-use trustshelf_core::search::SearchRequest;
-use trustshelf_core::worker::{run_worker, WORKER_FLAG};
+use trustshelf_core::SearchRequest;
+use trustshelf_core::{run_worker, WORKER_FLAG};
 use trustshelf_bench::QUERY_MIX;
 use trustshelf_core::{Library, WorkerConfig};
 

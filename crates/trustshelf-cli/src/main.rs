@@ -11,12 +11,8 @@ use anyhow::{Context, Result};
 /// of all indexing CPU (perf, corpus ×10). The CLI is also the extraction worker.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use clap::{Parser, Subcommand, ValueEnum};
-use trustshelf_core::bookmarks::{BookmarkUpdate, NewBookmark};
-use trustshelf_core::ingest::Progress;
-use trustshelf_core::search::{SearchRequest, Sort};
-use trustshelf_core::worker::{run_worker, WORKER_FLAG};
-use trustshelf_core::{Library, WorkerConfig};
+use clap::{Args, Parser, Subcommand};
+use trustshelf_core::{run_worker, BookmarkUpdate, Library, NewBookmark, Progress, SearchRequest, Sort, Status, WorkerConfig, MAX_PAGES_PER_DOCUMENT, WORKER_FLAG};
 
 #[derive(Parser)]
 #[command(name = "trustshelf", version, about = "An offline library of trust documents: index, search, bookmark, export evidence.")]
@@ -28,55 +24,12 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum SortArg {
-    Relevance,
-    Date,
-    Title,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Index a library folder (or the one indexed last): only new and changed files are extracted.
-    Index {
-        /// The library folder.
-        folder: Option<PathBuf>,
-        /// Per-file extraction time limit in seconds.
-        #[arg(long, default_value_t = 60)]
-        timeout: u64,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Index(IndexArgs),
     /// Search every page.
-    Search {
-        /// The query: words, "phrases", OR, NOT/-, prefix*, category: region: standard: title: date:
-        query: String,
-        /// Only this category (repeatable).
-        #[arg(long)]
-        category: Vec<String>,
-        /// Only this region (repeatable).
-        #[arg(long)]
-        region: Vec<String>,
-        /// Only this standard (repeatable).
-        #[arg(long)]
-        standard: Vec<String>,
-        /// Documents to show.
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        /// Documents to skip.
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Best pages per document (at most 1,000).
-        #[arg(long, default_value_t = 3)]
-        pages: usize,
-        /// Order of documents.
-        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
-        sort: SortArg,
-        /// Print JSON (format in the README).
-        #[arg(long)]
-        json: bool,
-    },
+    Search(SearchArgs),
     /// List the documents of the library.
     Documents {
         /// Print JSON.
@@ -130,6 +83,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// The library folder.
+    folder: Option<PathBuf>,
+    /// Per-file extraction time limit in seconds.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query: words, "phrases", OR, NOT/-, prefix*, category: region: standard: title: date:
+    query: String,
+    /// Only this category (repeatable).
+    #[arg(long)]
+    category: Vec<String>,
+    /// Only this region (repeatable).
+    #[arg(long)]
+    region: Vec<String>,
+    /// Only this standard (repeatable).
+    #[arg(long)]
+    standard: Vec<String>,
+    /// Documents to show.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Documents to skip.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Best pages per document (at most 1,000).
+    #[arg(long, default_value_t = 3)]
+    pages: usize,
+    /// Order of documents.
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    sort: Sort,
+    /// Print JSON (format in the README).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -268,255 +263,278 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// Runs one command; each has its function below (ripgrep's `main.rs` dispatch).
 fn run(cli: Cli) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let out = &mut std::io::stdout().lock();
     match &cli.command {
-        Command::Index { folder, timeout, json } => {
-            let lib = open(&cli, Some(*timeout))?;
-            let tty = std::io::stderr().is_terminal() && !json;
-            let bar = indicatif::ProgressBar::hidden();
-            if tty {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").unwrap());
-            }
-            let report = lib.index(folder.as_deref(), &mut |p| match p {
-                Progress::Scanned { files, to_extract } => {
-                    bar.set_length(*to_extract as u64);
-                    if !tty && !json {
-                        eprintln!("scanned {files} files; {to_extract} to extract");
-                    }
-                }
-                Progress::Extracted { done, total, path, error } => {
-                    bar.set_position(*done as u64);
-                    bar.set_message(path.clone());
-                    if !tty && !json {
-                        match error {
-                            Some(e) => eprintln!("[{done}/{total}] {path}: FAILED: {e}"),
-                            None => eprintln!("[{done}/{total}] {path}"),
-                        }
-                    }
-                }
-                Progress::Finished => bar.finish_and_clear(),
-            })?;
-            if *json {
-                print_json(&report)?;
-            } else {
-                writeln!(out, "Indexed {} in {:.1} s: {} documents, {} pages.", report.root, report.elapsed_ms as f64 / 1000.0, report.documents, report.pages)?;
-                writeln!(out, "  {} added, {} updated, {} unchanged, {} moved, {} removed; {} extracted.", report.added, report.updated, report.unchanged, report.moved, report.removed, report.extracted)?;
-                for (path, reason) in &report.failed {
-                    writeln!(out, "  failed  {path}: {reason}")?;
-                }
-                for (path, reason) in &report.skipped {
-                    writeln!(out, "  skipped {path}: {reason}")?;
-                }
-            }
-        }
-        Command::Search { query, category, region, standard, limit, offset, pages, sort, json } => {
-            let lib = open(&cli, None)?;
-            let req = SearchRequest {
-                query: query.clone(),
-                categories: category.clone(),
-                regions: region.clone(),
-                standards: standard.clone(),
-                documents: vec![],
-                limit: *limit,
-                offset: *offset,
-                pages_per_document: *pages,
-                sort: match sort {
-                    SortArg::Relevance => Sort::Relevance,
-                    SortArg::Date => Sort::Date,
-                    SortArg::Title => Sort::Title,
-                },
-                as_you_type: false,
-            };
-            let res = lib.search(&req)?;
-            if *json {
-                print_json(&res)?;
-            } else {
-                let bold = std::io::stdout().is_terminal();
-                for n in &res.notices {
-                    writeln!(out, "note: {n}")?;
-                }
-                writeln!(out, "{} documents, {} pages match.", res.total_documents, res.total_pages)?;
-                for (i, d) in res.documents.iter().enumerate() {
-                    let mut badges: Vec<String> = d.category.iter().cloned().collect();
-                    badges.extend(d.regions.iter().cloned());
-                    badges.extend(d.standards.iter().cloned());
-                    writeln!(out, "\n{}. {}  [{}]", offset + i + 1, d.title, badges.join(" · "))?;
-                    writeln!(out, "   id {} · {} · {} matching pages", d.id, d.path, d.matching_pages)?;
-                    for p in &d.pages {
-                        writeln!(out, "   p. {:<4} {}", p.page, highlight(&p.snippet, &p.highlights, bold))?;
-                    }
-                }
-            }
-        }
-        Command::Documents { json } => {
-            let lib = open(&cli, None)?;
-            let docs = lib.documents()?;
-            if *json {
-                print_json(&docs)?;
-            } else {
-                for d in docs {
-                    let status = match d.status {
-                        trustshelf_core::catalog::Status::Indexed => String::new(),
-                        _ => format!("  [{}]", d.reason.clone().unwrap_or_default()),
-                    };
-                    writeln!(out, "{:>4}  {:<22} {:>4} pp  {}{}", d.id, d.metadata.category.as_deref().unwrap_or("-"), d.page_count, d.metadata.title.as_deref().unwrap_or(&d.path), status)?;
-                }
-            }
-        }
-        Command::Show { document, page, json } => {
-            let lib = open(&cli, None)?;
-            match page {
-                Some(p) => {
-                    let view = lib.page(document, *p)?;
-                    if *json {
-                        print_json(&view)?;
-                    } else {
-                        writeln!(out, "{} — {}\n\n{}", view.document.metadata.title.as_deref().unwrap_or(&view.document.path), view.page.label, view.page.text)?;
-                    }
-                }
-                None => {
-                    let d = lib.document(document)?;
-                    if *json {
-                        print_json(&d)?;
-                    } else {
-                        writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
-                    }
-                }
-            }
-        }
-        Command::Facets { json } => {
-            let lib = open(&cli, None)?;
-            let f = lib.facets()?;
-            if *json {
-                print_json(&f)?;
-            } else {
-                for (name, values) in [("category", &f.category), ("region", &f.region), ("standard", &f.standard)] {
-                    writeln!(out, "{name}:")?;
-                    for v in values {
-                        writeln!(out, "  {:<30} {}", v.value, v.count)?;
-                    }
-                }
-            }
-        }
-        Command::Status { json } => {
-            let lib = open(&cli, None)?;
-            let s = lib.status()?;
-            if *json {
-                print_json(&s)?;
-            } else {
-                writeln!(out, "Library: {}", s.root.as_deref().unwrap_or("(none indexed yet)"))?;
-                writeln!(out, "Data:    {}", s.data_dir)?;
-                writeln!(out, "{} documents, {} pages ({} in the index); {} indexed, {} partial, {} failed; {} bookmarks in {} binders.", s.documents, s.pages, s.indexed_pages, s.indexed, s.partial, s.failed, s.bookmarks, s.binders)?;
-                for p in &s.problems {
-                    writeln!(out, "  {:?}  {}: {}", p.status, p.path, p.reason)?;
-                }
-                for f in &s.skipped {
-                    writeln!(out, "  Not indexed  {}: {}", f.path, f.reason)?;
-                }
-            }
-        }
-        Command::Bookmark(cmd) => {
-            let lib = open(&cli, None)?;
-            match cmd {
-                BookmarkCommand::Add { document, page, quote, note, tags, binders, json } => {
-                    let doc = lib.document(document)?;
-                    let binders = binders.iter().map(|b| lib.find_binder(b).map(|b| b.id)).collect::<Result<Vec<_>, _>>()?;
-                    let b = lib.add_bookmark(&NewBookmark { document_id: doc.id, page: *page, quote: quote.clone(), note: note.clone(), tags: tags.clone(), binders })?;
-                    if *json {
-                        print_json(&b)?;
-                    } else {
-                        writeln!(out, "Bookmark {} on {}, {}.", b.id, b.document_title, b.page_label)?;
-                    }
-                }
-                BookmarkCommand::List { binder, json } => {
-                    let list = lib.bookmarks(binder.as_deref())?;
-                    if *json {
-                        print_json(&list)?;
-                    } else {
-                        for b in list {
-                            writeln!(out, "{:>4}  {}, {}  [{:?}]{}{}", b.id, b.document_title, b.page_label, b.state, b.quote.map(|q| format!("\n      “{q}”")).unwrap_or_default(), if b.note.is_empty() { String::new() } else { format!("\n      note: {}", b.note) })?;
-                        }
-                    }
-                }
-                BookmarkCommand::Edit { id, note, tags } => {
-                    let b = lib.update_bookmark(*id, &BookmarkUpdate { note: note.clone(), tags: tags.clone(), quote: None })?;
-                    writeln!(out, "Bookmark {} updated.", b.id)?;
-                }
-                BookmarkCommand::Remove { id } => {
-                    let b = lib.remove_bookmark(*id)?;
-                    writeln!(out, "Bookmark {} removed ({}, {}).", b.id, b.document_title, b.page_label)?;
-                }
-            }
-        }
-        Command::Binder(cmd) => {
-            let lib = open(&cli, None)?;
-            match cmd {
-                BinderCommand::Create { name, description } => {
-                    let b = lib.create_binder(name, description)?;
-                    writeln!(out, "Binder {} created: {}", b.id, b.name)?;
-                }
-                BinderCommand::List { json } => {
-                    let list = lib.binders()?;
-                    if *json {
-                        print_json(&list)?;
-                    } else {
-                        for b in list {
-                            writeln!(out, "{:>4}  {}  ({} bookmarks)", b.id, b.name, b.bookmark_count)?;
-                        }
-                    }
-                }
-                BinderCommand::Add { binder, bookmark } => {
-                    let b = lib.find_binder(binder)?;
-                    lib.add_to_binder(b.id, *bookmark)?;
-                    writeln!(out, "Bookmark {bookmark} added to {}.", b.name)?;
-                }
-                BinderCommand::Delete { binder } => {
-                    let b = lib.find_binder(binder)?;
-                    lib.delete_binder(b.id)?;
-                    writeln!(out, "Binder {} deleted; its bookmarks remain.", b.name)?;
-                }
-                BinderCommand::Export { binder, output, originals, json } => {
-                    let report = lib.export_binder(binder, output, *originals, &mut |_, _| {})?;
-                    if *json {
-                        print_json(&report)?;
-                    } else {
-                        writeln!(out, "Exported {} bookmarks to {} ({} files).", report.bookmarks, report.path, report.files)?;
-                        for w in &report.warnings {
-                            writeln!(out, "  warning: {w}")?;
-                        }
-                    }
-                }
-            }
-        }
+        Command::Index(args) => index(&cli, args, out),
+        Command::Search(args) => search(&cli, args, out),
+        Command::Documents { json } => documents(&cli, *json, out),
+        Command::Show { document, page, json } => show(&cli, document, *page, *json, out),
+        Command::Facets { json } => facets(&cli, *json, out),
+        Command::Status { json } => status(&cli, *json, out),
+        Command::Bookmark(cmd) => bookmark(&open(&cli, None)?, cmd, out),
+        Command::Binder(cmd) => binder(&open(&cli, None)?, cmd, out),
         Command::Backup { file } => {
             open(&cli, None)?.backup(file)?;
             writeln!(out, "Backed up to {}.", file.display())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => {
             open(&cli, None)?.restore(file)?;
             writeln!(out, "Restored from {}; the index was rebuilt.", file.display())?;
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { package, json } => {
-            let report = match package {
-                Some(p) => trustshelf_core::export::verify_package(p)?,
-                None => open(&cli, None)?.verify_library()?,
-            };
-            if *json {
-                print_json(&report)?;
-            } else {
-                for p in &report.problems {
-                    writeln!(out, "MISMATCH {p}")?;
-                }
-                writeln!(out, "{}: {} files checked, {} problems.", if report.ok { "OK" } else { "FAILED" }, report.checked, report.problems.len())?;
+        Command::Verify { package, json } => verify(&cli, package.as_deref(), *json, out),
+    }
+}
+
+type Out<'a> = std::io::StdoutLock<'a>;
+
+fn index(cli: &Cli, args: &IndexArgs, out: &mut Out) -> Result<ExitCode> {
+    let lib = open(cli, Some(args.timeout))?;
+    let json = args.json;
+    let tty = std::io::stderr().is_terminal() && !json;
+    let bar = indicatif::ProgressBar::hidden();
+    if tty {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").unwrap());
+    }
+    let report = lib.index(args.folder.as_deref(), &mut |p| match p {
+        Progress::Scanned { files, to_extract } => {
+            bar.set_length(*to_extract as u64);
+            if !tty && !json {
+                eprintln!("scanned {files} files; {to_extract} to extract");
             }
-            if !report.ok {
-                return Ok(ExitCode::from(1));
+        }
+        Progress::Extracted { done, total, path, error } => {
+            bar.set_position(*done as u64);
+            bar.set_message(path.clone());
+            if !tty && !json {
+                match error {
+                    Some(e) => eprintln!("[{done}/{total}] {path}: FAILED: {e}"),
+                    None => eprintln!("[{done}/{total}] {path}"),
+                }
+            }
+        }
+        Progress::Finished => bar.finish_and_clear(),
+    })?;
+    if json {
+        print_json(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "Indexed {} in {:.1} s: {} documents, {} pages.", report.root, report.elapsed_ms as f64 / 1000.0, report.documents, report.pages)?;
+    writeln!(out, "  {} added, {} updated, {} unchanged, {} moved, {} removed; {} extracted.", report.added, report.updated, report.unchanged, report.moved, report.removed, report.extracted)?;
+    for (path, reason) in &report.failed {
+        writeln!(out, "  failed  {path}: {reason}")?;
+    }
+    for (path, reason) in &report.skipped {
+        writeln!(out, "  skipped {path}: {reason}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(cli: &Cli, args: &SearchArgs, out: &mut Out) -> Result<ExitCode> {
+    let lib = open(cli, None)?;
+    let req = SearchRequest {
+        query: args.query.clone(),
+        categories: args.category.clone(),
+        regions: args.region.clone(),
+        standards: args.standard.clone(),
+        documents: vec![],
+        limit: args.limit,
+        offset: args.offset,
+        pages_per_document: Some(args.pages.min(MAX_PAGES_PER_DOCUMENT)),
+        sort: args.sort,
+        as_you_type: false,
+    };
+    let res = lib.search(&req)?;
+    if args.json {
+        print_json(&res)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bold = std::io::stdout().is_terminal();
+    for n in &res.notices {
+        writeln!(out, "note: {n}")?;
+    }
+    writeln!(out, "{} documents, {} pages match.", res.total_documents, res.total_pages)?;
+    for (i, d) in res.documents.iter().enumerate() {
+        let mut badges: Vec<String> = d.category.iter().cloned().collect();
+        badges.extend(d.regions.iter().cloned());
+        badges.extend(d.standards.iter().cloned());
+        writeln!(out, "\n{}. {}  [{}]", args.offset + i + 1, d.title, badges.join(" · "))?;
+        writeln!(out, "   id {} · {} · {} matching pages", d.id, d.path, d.matching_pages)?;
+        for p in &d.pages {
+            writeln!(out, "   p. {:<4} {}", p.page, highlight(&p.snippet, &p.highlights, bold))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn documents(cli: &Cli, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let docs = open(cli, None)?.documents()?;
+    if json {
+        print_json(&docs)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in docs {
+        let status = match d.status {
+            Status::Indexed => String::new(),
+            _ => format!("  [{}]", d.reason.clone().unwrap_or_default()),
+        };
+        writeln!(out, "{:>4}  {:<22} {:>4} pp  {}{}", d.id, d.metadata.category.as_deref().unwrap_or("-"), d.page_count, d.metadata.title.as_deref().unwrap_or(&d.path), status)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(cli: &Cli, document: &str, page: Option<u32>, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let lib = open(cli, None)?;
+    match page {
+        Some(p) => {
+            let view = lib.page(document, p)?;
+            if json {
+                print_json(&view)?;
+            } else {
+                writeln!(out, "{} — {}\n\n{}", view.document.metadata.title.as_deref().unwrap_or(&view.document.path), view.page.label, view.page.text)?;
+            }
+        }
+        None => {
+            let d = lib.document(document)?;
+            if json {
+                print_json(&d)?;
+            } else {
+                writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn facets(cli: &Cli, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let f = open(cli, None)?.facets()?;
+    if json {
+        print_json(&f)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (name, values) in [("category", &f.category), ("region", &f.region), ("standard", &f.standard)] {
+        writeln!(out, "{name}:")?;
+        for v in values {
+            writeln!(out, "  {:<30} {}", v.value, v.count)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status(cli: &Cli, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let s = open(cli, None)?.status()?;
+    if json {
+        print_json(&s)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "Library: {}", s.root.as_deref().unwrap_or("(none indexed yet)"))?;
+    writeln!(out, "Data:    {}", s.data_dir)?;
+    writeln!(out, "{} documents, {} pages ({} in the index); {} indexed, {} partial, {} failed; {} bookmarks in {} binders.", s.documents, s.pages, s.indexed_pages, s.indexed, s.partial, s.failed, s.bookmarks, s.binders)?;
+    for p in &s.problems {
+        writeln!(out, "  {:?}  {}: {}", p.status, p.path, p.reason)?;
+    }
+    for f in &s.skipped {
+        writeln!(out, "  Not indexed  {}: {}", f.path, f.reason)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bookmark(lib: &Library, cmd: &BookmarkCommand, out: &mut Out) -> Result<ExitCode> {
+    match cmd {
+        BookmarkCommand::Add { document, page, quote, note, tags, binders, json } => {
+            let doc = lib.document(document)?;
+            let binders = binders.iter().map(|b| lib.find_binder(b).map(|b| b.id)).collect::<Result<Vec<_>, _>>()?;
+            let b = lib.add_bookmark(&NewBookmark { document_id: doc.id, page: *page, quote: quote.clone(), note: note.clone(), tags: tags.clone(), binders })?;
+            if *json {
+                print_json(&b)?;
+            } else {
+                writeln!(out, "Bookmark {} on {}, {}.", b.id, b.document_title, b.page_label)?;
+            }
+        }
+        BookmarkCommand::List { binder, json } => {
+            let list = lib.bookmarks(binder.as_deref())?;
+            if *json {
+                print_json(&list)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            for b in list {
+                let quote = b.quote.map(|q| format!("\n      “{q}”")).unwrap_or_default();
+                let note = if b.note.is_empty() { String::new() } else { format!("\n      note: {}", b.note) };
+                writeln!(out, "{:>4}  {}, {}  [{:?}]{quote}{note}", b.id, b.document_title, b.page_label, b.state)?;
+            }
+        }
+        BookmarkCommand::Edit { id, note, tags } => {
+            let b = lib.update_bookmark(*id, &BookmarkUpdate { note: note.clone(), tags: tags.clone(), quote: None })?;
+            writeln!(out, "Bookmark {} updated.", b.id)?;
+        }
+        BookmarkCommand::Remove { id } => {
+            let b = lib.remove_bookmark(*id)?;
+            writeln!(out, "Bookmark {} removed ({}, {}).", b.id, b.document_title, b.page_label)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn binder(lib: &Library, cmd: &BinderCommand, out: &mut Out) -> Result<ExitCode> {
+    match cmd {
+        BinderCommand::Create { name, description } => {
+            let b = lib.create_binder(name, description)?;
+            writeln!(out, "Binder {} created: {}", b.id, b.name)?;
+        }
+        BinderCommand::List { json } => {
+            let list = lib.binders()?;
+            if *json {
+                print_json(&list)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            for b in list {
+                writeln!(out, "{:>4}  {}  ({} bookmarks)", b.id, b.name, b.bookmark_count)?;
+            }
+        }
+        BinderCommand::Add { binder, bookmark } => {
+            let b = lib.find_binder(binder)?;
+            lib.add_to_binder(b.id, *bookmark)?;
+            writeln!(out, "Bookmark {bookmark} added to {}.", b.name)?;
+        }
+        BinderCommand::Delete { binder } => {
+            let b = lib.find_binder(binder)?;
+            lib.delete_binder(b.id)?;
+            writeln!(out, "Binder {} deleted; its bookmarks remain.", b.name)?;
+        }
+        BinderCommand::Export { binder, output, originals, json } => {
+            let report = lib.export_binder(binder, output, *originals, &mut |_, _| {})?;
+            if *json {
+                print_json(&report)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            writeln!(out, "Exported {} bookmarks to {} ({} files).", report.bookmarks, report.path, report.files)?;
+            for w in &report.warnings {
+                writeln!(out, "  warning: {w}")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Exit code 1 when anything does not match.
+fn verify(cli: &Cli, package: Option<&std::path::Path>, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let report = match package {
+        Some(p) => trustshelf_core::verify_package(p)?,
+        None => open(cli, None)?.verify_library()?,
+    };
+    if json {
+        print_json(&report)?;
+    } else {
+        for p in &report.problems {
+            writeln!(out, "MISMATCH {p}")?;
+        }
+        writeln!(out, "{}: {} files checked, {} problems.", if report.ok { "OK" } else { "FAILED" }, report.checked, report.problems.len())?;
+    }
+    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn highlight(snippet: &str, ranges: &[[usize; 2]], bold: bool) -> String {

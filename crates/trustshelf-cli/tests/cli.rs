@@ -167,8 +167,8 @@ fn shared() -> Option<PathBuf> {
 /// holds exactly the catalogued pages (nothing unknown), and a final run completes.
 #[test]
 fn sigkill_during_indexing_loses_nothing() {
-    use trustshelf_core::bookmarks::NewBookmark;
-    use trustshelf_core::search::SearchRequest;
+    use trustshelf_core::NewBookmark;
+    use trustshelf_core::SearchRequest;
     use trustshelf_core::{Library, WorkerConfig};
     let Some(shared) = shared() else { return };
     let lib_dir = tempfile::tempdir().unwrap();
@@ -217,7 +217,7 @@ fn sigkill_during_indexing_loses_nothing() {
         assert_eq!((marks[0].note.as_str(), marks[0].quote.as_deref(), marks[0].tags.as_slice()), ("keep", Some("platypus control"), &["t".to_string()][..]));
         // Exactly the catalogued documents are searchable, each with its own pages.
         let docs = lib.documents().unwrap();
-        let all = lib.search(&SearchRequest { query: "the OR platypus OR a".into(), limit: 500, pages_per_document: 1, ..Default::default() }).unwrap();
+        let all = lib.search(&SearchRequest { query: "the OR platypus OR a".into(), limit: 500, pages_per_document: Some(1), ..Default::default() }).unwrap();
         for hit in &all.documents {
             assert!(docs.iter().any(|d| d.id == hit.id), "round {round}: index returns unknown document {}", hit.id);
         }

@@ -15,7 +15,7 @@ fn main() {
                 continue;
             }
         };
-        match trustshelf_core::extract::extract(trustshelf_core::extract::Format::Pdf, &bytes) {
+        match trustshelf_core::extract(trustshelf_core::Format::Pdf, &bytes) {
             Ok(e) => {
                 let chars: usize = e.pages.iter().map(|p| p.text.len()).sum();
                 println!("{path}: {} pages, {chars} bytes of text", e.pages.len());

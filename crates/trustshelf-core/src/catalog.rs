@@ -14,6 +14,9 @@ use crate::error::{Error, ExtractError, Result};
 use crate::extract::{Extraction, Format, Page};
 use crate::metadata::{Metadata, Sidecar};
 
+/// The setting that holds the catalog's generation (see [`Catalog::generation`]).
+const GENERATION_SETTING: &str = "generation";
+
 const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -237,6 +240,19 @@ impl Catalog {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
         Ok(())
+    }
+
+    /// The catalog's generation: bumped before each batch of changes, recorded by the index commit
+    /// that completes the batch. An index whose recorded generation differs is rebuilt on open.
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self.setting(GENERATION_SETTING)?.and_then(|g| g.parse().ok()).unwrap_or(0))
+    }
+
+    /// Starts a new generation (before a batch of changes) and returns it.
+    pub fn bump_generation(&self) -> Result<u64> {
+        let g = self.generation()? + 1;
+        self.set_setting(GENERATION_SETTING, &g.to_string())?;
+        Ok(g)
     }
 
     /// Replaces the list of files the last scan left out.

@@ -127,63 +127,79 @@ impl Error {
         Error::Io { context: context.into(), source }
     }
 
-    /// A short stable machine-readable kind, e.g. `"document_not_found"`.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of error this is, for a program (the CLI's JSON, the app's help) to act on.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Io { .. } => "io",
-            Error::Catalog(_) => "catalog",
-            Error::Migration(_) => "migration",
-            Error::Index(_) => "index",
-            Error::Sidecar { .. } => "sidecar",
-            Error::LibraryNotFound(_) => "library_not_found",
-            Error::NoLibrary => "no_library",
-            Error::LibraryInUse(_) => "library_in_use",
-            Error::DocumentNotFound(_) => "document_not_found",
-            Error::PageOutOfRange { .. } => "page_out_of_range",
-            Error::DocumentChanged(_) => "document_changed",
-            Error::BookmarkNotFound(_) => "bookmark_not_found",
-            Error::BinderNotFound(_) => "binder_not_found",
-            Error::BinderExists(_) => "binder_exists",
-            Error::InvalidInput(_) => "invalid_input",
-            Error::Package(_) => "package",
-            Error::Worker(_) => "worker",
-            Error::DiskFull(_) => "disk_full",
-            Error::DataReadOnly(_) => "data_read_only",
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Catalog(_) => ErrorKind::Catalog,
+            Error::Migration(_) => ErrorKind::Migration,
+            Error::Index(_) => ErrorKind::Index,
+            Error::Sidecar { .. } => ErrorKind::Sidecar,
+            Error::LibraryNotFound(_) => ErrorKind::LibraryNotFound,
+            Error::NoLibrary => ErrorKind::NoLibrary,
+            Error::LibraryInUse(_) => ErrorKind::LibraryInUse,
+            Error::DocumentNotFound(_) => ErrorKind::DocumentNotFound,
+            Error::PageOutOfRange { .. } => ErrorKind::PageOutOfRange,
+            Error::DocumentChanged(_) => ErrorKind::DocumentChanged,
+            Error::BookmarkNotFound(_) => ErrorKind::BookmarkNotFound,
+            Error::BinderNotFound(_) => ErrorKind::BinderNotFound,
+            Error::BinderExists(_) => ErrorKind::BinderExists,
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::Package(_) => ErrorKind::Package,
+            Error::Worker(_) => ErrorKind::Worker,
+            Error::DiskFull(_) => ErrorKind::DiskFull,
+            Error::DataReadOnly(_) => ErrorKind::DataReadOnly,
         }
     }
 
     /// Names a storage failure of the data directory for what it is: a full disk or a read-only
     /// directory become [`Error::DiskFull`] / [`Error::DataReadOnly`]; other errors pass unchanged.
+    /// Decided from SQLite's result code and the operating system's error number, never from the
+    /// message text.
     pub fn in_data_dir(self, data_dir: &Path) -> Error {
         use rusqlite::ErrorCode;
-        use std::io::ErrorKind;
-        let sqlite_code = |e: &rusqlite::Error| match e {
-            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
-            _ => None,
-        };
-        let code = match &self {
+        let sqlite = match &self {
             Error::Catalog(e) => sqlite_code(e),
             Error::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => sqlite_code(err),
             _ => None,
         };
-        let io_kind = match &self {
-            Error::Io { source, .. } => Some(source.kind()),
-            _ => None,
-        };
-        let text = self.to_string();
-        let full = code == Some(ErrorCode::DiskFull) || io_kind == Some(ErrorKind::StorageFull) || text.contains("os error 28");
-        if full {
+        let io = self.io_error();
+        let os = io.and_then(std::io::Error::raw_os_error);
+        let io_kind = io.map(std::io::Error::kind);
+        if sqlite == Some(ErrorCode::DiskFull) || os == Some(libc::ENOSPC) || io_kind == Some(std::io::ErrorKind::StorageFull) {
             return Error::DiskFull(data_dir.to_path_buf());
         }
-        let read_only = matches!(code, Some(ErrorCode::ReadOnly))
-            || matches!(io_kind, Some(ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied))
-            || text.contains("os error 30")
-            || text.contains("os error 13");
+        let read_only = sqlite == Some(ErrorCode::ReadOnly)
+            || matches!(os, Some(libc::EROFS | libc::EACCES | libc::EPERM))
+            || matches!(io_kind, Some(std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied));
         let storage = matches!(self, Error::Catalog(_) | Error::Migration(_) | Error::Index(_) | Error::Io { .. });
         if read_only || (storage && !writable(data_dir)) {
             return Error::DataReadOnly(data_dir.to_path_buf());
         }
         self
+    }
+
+    /// The operating system's error under this one, where there is one: our own I/O errors and
+    /// those tantivy reports (it keeps them in fields, not as error sources).
+    fn io_error(&self) -> Option<&std::io::Error> {
+        use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+        use tantivy::TantivyError as T;
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Index(T::IoError(e)) => Some(e),
+            Error::Index(T::OpenWriteError(OpenWriteError::IoError { io_error, .. })) => Some(io_error),
+            Error::Index(T::OpenReadError(OpenReadError::IoError { io_error, .. })) => Some(io_error),
+            Error::Index(T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, .. })) => Some(io_error),
+            Error::Index(T::LockFailure(LockError::IoError(e), _)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+fn sqlite_code(e: &rusqlite::Error) -> Option<rusqlite::ErrorCode> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
     }
 }
 
@@ -199,23 +215,96 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Error", 2)?;
-        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("kind", &self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         st.end()
     }
+}
+
+/// The kinds of [`Error`], stable across versions: the CLI's JSON and the app's help are keyed on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A filesystem operation failed.
+    Io,
+    /// The SQLite catalog failed.
+    Catalog,
+    /// A catalog migration failed.
+    Migration,
+    /// The tantivy index failed.
+    Index,
+    /// A sidecar is invalid.
+    Sidecar,
+    /// The library folder does not exist.
+    LibraryNotFound,
+    /// No library folder has been indexed yet.
+    NoLibrary,
+    /// Another process holds the library's write lock.
+    LibraryInUse,
+    /// No such document.
+    DocumentNotFound,
+    /// A page outside the document.
+    PageOutOfRange,
+    /// A document's file changed since it was indexed.
+    DocumentChanged,
+    /// No such bookmark.
+    BookmarkNotFound,
+    /// No such binder.
+    BinderNotFound,
+    /// A binder of that name exists.
+    BinderExists,
+    /// A user-supplied value is invalid.
+    InvalidInput,
+    /// An evidence package could not be built or read.
+    Package,
+    /// The extraction worker could not be started.
+    Worker,
+    /// The disk holding the data directory is full.
+    DiskFull,
+    /// The data directory cannot be written.
+    DataReadOnly,
 }
 
 /// An error as it crosses the IPC boundary: a stable kind the UI can act on, and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct IpcError {
     /// Stable machine-readable kind, see [`Error::kind`].
-    pub kind: String,
+    pub kind: ErrorKind,
     /// What went wrong, in words.
     pub message: String,
 }
 
 impl From<Error> for IpcError {
     fn from(e: Error) -> Self {
-        IpcError { kind: e.kind().to_string(), message: e.to_string() }
+        IpcError { kind: e.kind(), message: e.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(code: i32) -> Error {
+        Error::io("writing", std::io::Error::from_raw_os_error(code))
+    }
+
+    #[test]
+    fn storage_failures_are_named_by_error_number_not_by_text() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(os(libc::ENOSPC).in_data_dir(dir.path()).kind(), ErrorKind::DiskFull);
+        let tantivy_full = Error::Index(tantivy::TantivyError::IoError(std::sync::Arc::new(std::io::Error::from_raw_os_error(libc::ENOSPC))));
+        assert_eq!(tantivy_full.in_data_dir(dir.path()).kind(), ErrorKind::DiskFull);
+        assert_eq!(os(libc::EROFS).in_data_dir(dir.path()).kind(), ErrorKind::DataReadOnly);
+        // A message that merely mentions the error number is not a full disk.
+        let text = Error::Package("zip says: os error 28".into());
+        assert_eq!(text.in_data_dir(dir.path()).kind(), ErrorKind::Package);
+        assert_eq!(os(libc::ENOENT).in_data_dir(dir.path()).kind(), ErrorKind::Io);
+    }
+
+    #[test]
+    fn kinds_serialise_as_snake_case() {
+        assert_eq!(serde_json::to_string(&ErrorKind::DataReadOnly).unwrap(), "\"data_read_only\"");
+        let e: IpcError = Error::NoLibrary.into();
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "no_library");
     }
 }

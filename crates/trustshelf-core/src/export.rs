@@ -9,12 +9,11 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::bookmarks::BookmarkState;
 use crate::catalog::{now, Catalog};
 use crate::error::{Error, Result};
-use crate::ingest::hash_file;
+use crate::files::{content_hash, hash_file, library_file};
 
 /// The manifest's format name; bump the number on an incompatible change.
 pub const PACKAGE_FORMAT: &str = "trustshelf-evidence-package/1";
@@ -71,10 +70,6 @@ pub struct VerifyReport {
     pub problems: Vec<String>,
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 /// A file name safe on every platform and inside a zip: letters, digits, `-`, `_`, `.`; no leading dot.
 pub fn safe_name(s: &str, max: usize) -> String {
     let mut out: String = crate::text::strip_diacritics(s).chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' }).collect();
@@ -124,11 +119,11 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
         let mut original_link = String::new();
         if include_originals && b.state == BookmarkState::Current {
             if let Some(root) = root {
-                let src = crate::ingest::library_file(root, &b.document_path);
+                let src = library_file(root, &b.document_path);
                 let name = format!("files/{}", b.document_path.split('/').map(|p| safe_name(p, 120)).collect::<Vec<_>>().join("/"));
                 if !originals_added.contains(&name) {
                     match std::fs::read(&src) {
-                        Ok(bytes) if sha256(&bytes) == b.document_hash => {
+                        Ok(bytes) if content_hash(&bytes) == b.document_hash => {
                             files.insert(name.clone(), bytes);
                             originals_added.insert(name.clone());
                         }
@@ -176,7 +171,7 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
         binder: binder.name.clone(),
         created_at,
         bookmarks: bookmarks.len(),
-        files: files.iter().map(|(p, b)| ManifestEntry { path: p.clone(), sha256: sha256(b), size: b.len() as u64 }).collect(),
+        files: files.iter().map(|(p, b)| ManifestEntry { path: p.clone(), sha256: content_hash(b), size: b.len() as u64 }).collect(),
     };
     files.insert("manifest.json".into(), serde_json::to_vec_pretty(&manifest).unwrap());
 
@@ -232,7 +227,7 @@ pub fn verify_package(path: &Path) -> Result<VerifyReport> {
             report.problems.push(format!("{name}: larger than 1 GiB"));
             continue;
         }
-        contents.insert(name, (sha256(&bytes), bytes.len() as u64));
+        contents.insert(name, (content_hash(&bytes), bytes.len() as u64));
         if entry.name() == "manifest.json" {
             contents.insert("\0manifest".into(), (String::from_utf8_lossy(&bytes).into_owned(), 0));
         }
@@ -275,7 +270,7 @@ pub fn verify_library(catalog: &Catalog, root: &Path) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     for d in catalog.documents()? {
         report.checked += 1;
-        match hash_file(&crate::ingest::library_file(root, &d.path)) {
+        match hash_file(&library_file(root, &d.path)) {
             Ok(h) if h == d.hash => {}
             Ok(_) => report.problems.push(format!("{}: changed since it was indexed (run index to refresh)", d.path)),
             Err(e) => report.problems.push(format!("{}: {e}", d.path)),

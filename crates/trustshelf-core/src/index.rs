@@ -8,10 +8,9 @@
 //! catalog generation it reflects and [`SCHEMA_VERSION`]; a mismatch on open triggers a rebuild.
 
 use std::path::Path;
-use std::sync::{LazyLock, PoisonError, RwLock, RwLockReadGuard};
 
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RegexTokenizer, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RegexTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::catalog::Catalog;
@@ -82,7 +81,7 @@ fn schema() -> (Schema, Fields) {
 
 /// Words of this many bytes or more are dropped by the text analyzers (not indexed, never
 /// highlighted).
-const MAX_WORD_BYTES: usize = 60;
+pub(crate) const MAX_WORD_BYTES: usize = 60;
 
 /// Builds one of our analyzers by name.
 pub fn analyzer(name: &str) -> TextAnalyzer {
@@ -98,153 +97,12 @@ pub fn analyzer(name: &str) -> TextAnalyzer {
     }
 }
 
-/// Analyzer `name` for the snippets of search results that highlight `terms` (tokens of that
-/// analyzer): the same tokens as [`analyzer`] for every word that could become one of `terms`, and
-/// each word's analysis (lower-casing, folding, stemming) is remembered. Result pages share most of
-/// their words with each other and with the results of the searches before (as you type); analysing
-/// every word of every page again was most of the snippet time (perf, 500k pages).
-pub fn snippet_analyzer<'t>(name: &str, terms: impl IntoIterator<Item = &'t str>) -> TextAnalyzer {
-    let words = match name {
-        ANALYZER_EN => &EN_WORDS,
-        ANALYZER_PLAIN => &PLAIN_WORDS,
-        _ => return analyzer(name),
-    };
-    TextAnalyzer::builder(RememberedWords::new(words, analyzer(name), Initials::of(terms))).build()
-}
-
-/// The ASCII letters and digits that highlighted tokens start with. A word starting with another
-/// ASCII character cannot become one of them: lower-casing, ASCII folding and English stemming all
-/// keep an ASCII first character (the stemmer only rewrites endings), so such a word needs no
-/// analysis — it is passed on as written, which matches no token (tokens are lower case).
-#[derive(Clone)]
-struct Initials([bool; 128]);
-
-impl Initials {
-    fn of<'t>(terms: impl IntoIterator<Item = &'t str>) -> Initials {
-        let mut initials = [false; 128];
-        for t in terms {
-            match t.bytes().next() {
-                Some(b) if b.is_ascii() => initials[b as usize] = true,
-                // A token starting with a non-ASCII character: every word is analysed.
-                _ => return Initials([true; 128]),
-            }
-        }
-        Initials(initials)
-    }
-
-    /// Whether `word` (as split) may become a highlighted token; words longer than the analyzers'
-    /// limit always go through them (they drop such words).
-    fn may_match(&self, word: &str) -> bool {
-        match word.bytes().next() {
-            Some(b) if b.is_ascii() && word.len() < MAX_WORD_BYTES => self.0[b.to_ascii_lowercase() as usize],
-            _ => true,
-        }
-    }
-}
-
-/// Word as split → its token (`None`: the analyzer drops it), for the whole process: the analysis
-/// depends on the word alone, so every search and every library can share it. Forgotten when full.
-type Words = LazyLock<RwLock<foldhash::HashMap<String, Option<String>>>>;
-static EN_WORDS: Words = LazyLock::new(RwLock::default);
-static PLAIN_WORDS: Words = LazyLock::new(RwLock::default);
-/// Words remembered at most, per analyzer (some 80 bytes each).
-const WORDS_REMEMBERED: usize = 200_000;
-
-/// Splits like the analyzers (they all start with [`SimpleTokenizer`], whose words the filters only
-/// change or drop), then looks each word up in `words`, running `analyzer` on the words not seen yet.
-/// Snippets are made on several threads at once: each page reads the shared words under one read
-/// lock and adds the words it had to analyse when it is done.
-#[derive(Clone)]
-struct RememberedWords {
-    words: &'static Words,
-    analyzer: TextAnalyzer,
-    split: SimpleTokenizer,
-    initials: Initials,
-}
-
-impl RememberedWords {
-    fn new(words: &'static Words, analyzer: TextAnalyzer, initials: Initials) -> RememberedWords {
-        RememberedWords { words, analyzer, split: SimpleTokenizer::default(), initials }
-    }
-}
-
-impl Tokenizer for RememberedWords {
-    type TokenStream<'a> = RememberedWordsStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> RememberedWordsStream<'a> {
-        RememberedWordsStream {
-            words: self.words,
-            known: Some(self.words.read().unwrap_or_else(PoisonError::into_inner)),
-            new: foldhash::HashMap::default(),
-            analyzer: &mut self.analyzer,
-            tail: self.split.token_stream(text),
-            initials: &self.initials,
-        }
-    }
-}
-
-struct RememberedWordsStream<'a> {
-    words: &'static Words,
-    /// The shared words, read-locked for the page (always `Some` until dropped).
-    known: Option<RwLockReadGuard<'static, foldhash::HashMap<String, Option<String>>>>,
-    /// Words of this page not known yet, added to the shared ones when the page is done.
-    new: foldhash::HashMap<String, Option<String>>,
-    analyzer: &'a mut TextAnalyzer,
-    tail: SimpleTokenStream<'a>,
-    initials: &'a Initials,
-}
-
-impl TokenStream for RememberedWordsStream<'_> {
-    fn advance(&mut self) -> bool {
-        let known = self.known.as_ref().expect("read lock held until drop");
-        while self.tail.advance() {
-            let token = self.tail.token_mut();
-            if !self.initials.may_match(&token.text) {
-                return true;
-            }
-            let analysed = match known.get(&token.text) {
-                Some(analysed) => analysed,
-                None => self.new.entry(token.text.clone()).or_insert_with(|| tokens_of(self.analyzer, &token.text).into_iter().next()),
-            };
-            if let Some(analysed) = analysed {
-                // Copied into the token's own buffer: no allocation per word.
-                token.text.clear();
-                token.text.push_str(analysed);
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-impl Drop for RememberedWordsStream<'_> {
-    fn drop(&mut self) {
-        drop(self.known.take());
-        if self.new.is_empty() {
-            return;
-        }
-        let mut words = self.words.write().unwrap_or_else(PoisonError::into_inner);
-        if words.len() + self.new.len() > WORDS_REMEMBERED {
-            words.clear();
-        }
-        words.extend(self.new.drain());
-    }
-}
-
 /// The tokens `text` becomes under analyzer `name` (what the index stores, what a query looks up).
 pub fn tokens(name: &str, text: &str) -> Vec<String> {
     tokens_of(&mut analyzer(name), text)
 }
 
-fn tokens_of(a: &mut TextAnalyzer, text: &str) -> Vec<String> {
+pub(crate) fn tokens_of(a: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut s = a.token_stream(text);
     let mut out = Vec::new();
     while s.advance() {
@@ -279,6 +137,13 @@ pub fn date_days(date: &str) -> Option<i64> {
 struct CommitPayload {
     schema_version: u32,
     generation: u64,
+}
+
+/// The catalog generation recorded by `index`'s last commit (none before the first commit, or in an
+/// index written without one).
+pub fn committed_generation(index: &Index) -> Result<Option<u64>> {
+    let payload = index.load_metas()?.payload;
+    Ok(payload.and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok()).map(|p| p.generation))
 }
 
 /// The tantivy index of pages.
@@ -341,9 +206,8 @@ impl PageIndex {
     }
 
     /// The catalog generation this index reflects, as recorded by its last commit.
-    pub fn generation(&self) -> Option<u64> {
-        let metas = self.index.load_metas().ok()?;
-        serde_json::from_str::<CommitPayload>(&metas.payload?).ok().map(|p| p.generation)
+    pub fn generation(&self) -> Result<Option<u64>> {
+        committed_generation(&self.index)
     }
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {
@@ -461,48 +325,5 @@ mod tests {
     fn english_is_stemmed_and_folded() {
         assert_eq!(tokens(ANALYZER_EN, "Controls Bezpečnostní"), ["control", "bezpecnostni"]);
         assert_eq!(tokens(ANALYZER_PLAIN, "Controls Bezpečnostní"), ["controls", "bezpecnostni"]);
-    }
-
-    #[test]
-    fn snippet_analyzers_give_the_index_tokens_from_memory_too() {
-        let pages = [
-            "Encryption keys are rotated; encrypted backups, encrypting agents. Policies & policy: happy cries.",
-            "Policies cried: keys ENCRYPTED again — Bezpečnostní opatření, 27001 controls, CC6.1 tested.",
-            "A word too long for the index: Pneumonoultramicroscopicsilicovolcanoconiosispneumonoultramicroscopic ends.",
-        ];
-        for name in [ANALYZER_EN, ANALYZER_PLAIN, ANALYZER_IDS] {
-            // Highlighting every token of the pages: every word is analysed.
-            let all: Vec<String> = pages.iter().flat_map(|p| tokens(name, p)).collect();
-            let remembered = snippet_analyzer(name, all.iter().map(String::as_str));
-            for _ in 0..2 {
-                for page in pages {
-                    // Each snippet clones the analyzer; the second round comes from memory.
-                    assert_eq!(tokens_of(&mut remembered.clone(), page), tokens(name, page), "{name}: {page}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn snippets_are_the_same_when_words_that_cannot_match_are_not_analysed() {
-        use std::collections::BTreeMap;
-        use tantivy::snippet::SnippetGenerator;
-        let index = PageIndex::in_ram().unwrap();
-        let page = "Policies and procedures. ".repeat(20)
-            + "Encryption keys are rotated; ENCRYPTED backups, encrypting agents — Šifrování klíčů, 27001 controls. "
-            + &"Zebra yaks quietly graze. ".repeat(20)
-            + "Policy: happy cries. Über Ärger 800-53.";
-        for (name, field, queries) in [
-            (ANALYZER_EN, index.fields.text_en, vec!["encryption", "policy", "happy cry", "800", "sifrovani", "uber"]),
-            (ANALYZER_PLAIN, index.fields.text, vec!["encrypted", "policies", "ärger", "klíčů", "27001", "zebra yaks"]),
-        ] {
-            for q in queries {
-                let terms: BTreeMap<String, f32> = tokens(name, q).into_iter().map(|t| (t, 1.0)).collect();
-                let make = |a: TextAnalyzer| SnippetGenerator::new(terms.clone(), a, field, 150).snippet(&page);
-                let (full, quick) = (make(analyzer(name)), make(snippet_analyzer(name, terms.keys().map(String::as_str))));
-                assert!(!full.highlighted().is_empty(), "{name}: {q}");
-                assert_eq!((quick.fragment(), quick.highlighted()), (full.fragment(), full.highlighted()), "{name}: {q}");
-            }
-        }
     }
 }

@@ -6,16 +6,15 @@
 //! is rebuilt from the catalog on the next open, so the index never shows what the catalog lacks.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::catalog::{user_reason, Catalog, FileState};
 use crate::error::{Error, ExtractError, Result};
 use crate::extract::{detect_format, Extraction, Format};
+use crate::files::{catalog_path, describe_file_type, hash_file, read_head};
 use crate::index::{IndexedDocument, PageIndex};
 use crate::metadata::{infer, parse_sidecar, Sidecar};
 use crate::worker::{extract_all, Job, WorkerConfig};
@@ -183,126 +182,6 @@ fn scan(root: &Path, report: &mut IndexReport) -> Vec<FoundFile> {
     found
 }
 
-/// Opens a library file for reading, refusing anything but a regular file. Opening never blocks: a
-/// named pipe put where a document was is rejected instead of waiting for a writer forever.
-pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let f = options.open(path)?;
-    let file_type = f.metadata()?.file_type();
-    if !file_type.is_file() {
-        return Err(std::io::Error::other(format!("not a regular file ({})", describe_file_type(&file_type))));
-    }
-    Ok(f)
-}
-
-fn describe_file_type(t: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a named pipe";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-    }
-    if t.is_dir() {
-        "a folder"
-    } else {
-        "a special file"
-    }
-}
-
-/// The path the catalog stores for a file: relative to the library folder, `/`-separated. Bytes of
-/// a name that are not UTF-8 are written as `\xNN` so that such files are catalogued too;
-/// [`library_file`] turns the stored path back into the file's real name.
-fn catalog_path(rel: &Path) -> String {
-    let mut out = String::new();
-    for (i, part) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        let os = part.as_os_str();
-        match os.to_str() {
-            Some(s) => out.push_str(s),
-            None => {
-                #[cfg(unix)]
-                for chunk in std::os::unix::ffi::OsStrExt::as_bytes(os).utf8_chunks() {
-                    out.push_str(chunk.valid());
-                    for b in chunk.invalid() {
-                        out.push_str(&format!("\\x{b:02X}"));
-                    }
-                }
-                #[cfg(not(unix))]
-                out.push_str(&os.to_string_lossy());
-            }
-        }
-    }
-    out
-}
-
-/// The file of a catalogued path (see [`catalog_path`]).
-pub fn library_file(root: &Path, catalogued: &str) -> PathBuf {
-    let literal = root.join(catalogued);
-    #[cfg(unix)]
-    if catalogued.contains("\\x") && std::fs::symlink_metadata(&literal).is_err() {
-        let mut bytes = Vec::with_capacity(catalogued.len());
-        let src = catalogued.as_bytes();
-        let mut i = 0;
-        while i < src.len() {
-            let hex = src.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-            match (src[i], src.get(i + 1), hex) {
-                (b'\\', Some(b'x'), Some(b)) => {
-                    bytes.push(b);
-                    i += 4;
-                }
-                (c, _, _) => {
-                    bytes.push(c);
-                    i += 1;
-                }
-            }
-        }
-        return root.join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&bytes));
-    }
-    literal
-}
-
-/// SHA-256 of a file, hex.
-pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = open_regular(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
-}
-
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut f = open_regular(path)?;
-    let mut buf = vec![0u8; 8192];
-    let mut n = 0;
-    while n < buf.len() {
-        let r = f.read(&mut buf[n..])?;
-        if r == 0 {
-            break;
-        }
-        n += r;
-    }
-    buf.truncate(n);
-    Ok(buf)
-}
-
 fn load_sidecar(abs: &Path) -> Sidecar {
     let path = sidecar_path(abs);
     match std::fs::read(&path) {
@@ -325,22 +204,222 @@ struct Pending {
     new: bool,
 }
 
-/// Writes a document's catalog row (metadata from sidecar + inference) and its index entries.
-fn write_document(catalog: &Catalog, index: &mut PageIndex, p: &Pending) -> Result<()> {
-    let sidecar = load_sidecar(&p.file.abs);
-    let extraction: Option<Extraction> = catalog.cached_extraction(&p.hash)?;
-    let file_name = p.file.rel.rsplit('/').next().unwrap_or(&p.file.rel);
-    let inferred = infer(file_name, p.format, extraction.as_ref());
-    let id = catalog.upsert_document(&p.file.rel, &p.hash, p.file.size, p.file.mtime_ns, p.file.sidecar_mtime_ns, &sidecar, &inferred)?;
-    let doc = catalog.document(id)?;
-    let pages = extraction.map(|e| e.pages).unwrap_or_default();
-    index.put_document(&IndexedDocument { id, metadata: &doc.metadata, path: &doc.path }, &pages)
+/// What a scan's files mean for the catalog, decided before anything is written.
+#[derive(Default)]
+struct Plan {
+    /// New files, and files whose content or sidecar changed: extracted (or taken from the
+    /// extraction cache) and written.
+    write: Vec<Pending>,
+    /// Catalogued documents found under a new path (recognised by content hash).
+    moves: Vec<(i64, FoundFile)>,
+    /// Documents whose modification time changed but not their content: (id, new mtime).
+    touches: Vec<(i64, i64)>,
+    /// Documents whose files are gone.
+    removals: Vec<i64>,
+    /// Files with nothing to do.
+    unchanged: usize,
+    /// Files left out while planning: (path, reason).
+    skipped: Vec<(String, String)>,
 }
 
-fn bump_generation(catalog: &Catalog) -> Result<u64> {
-    let g = catalog.setting("generation")?.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0) + 1;
-    catalog.set_setting("generation", &g.to_string())?;
-    Ok(g)
+/// How planning learns what it cannot tell from a file's size and time: its content hash and its
+/// format. Reads from disk in a run ([`Disk`]); tests give answers of their own.
+trait Probe {
+    /// The file's content hash.
+    fn hash(&mut self, file: &FoundFile) -> std::io::Result<String>;
+    /// The file's format, or `None` for a format TrustShelf does not read.
+    fn format(&mut self, file: &FoundFile) -> std::io::Result<Option<Format>>;
+}
+
+/// The files themselves.
+struct Disk;
+
+impl Probe for Disk {
+    fn hash(&mut self, file: &FoundFile) -> std::io::Result<String> {
+        hash_file(&file.abs)
+    }
+    fn format(&mut self, file: &FoundFile) -> std::io::Result<Option<Format>> {
+        let head = read_head(&file.abs)?;
+        Ok(detect_format(&head, Path::new(&file.rel).extension().and_then(|e| e.to_str())))
+    }
+}
+
+/// Decides what to do with each found file given the catalogued `states`: unchanged (same size,
+/// time and sidecar time, or same hash), touched, moved (a vanished document's hash under a new
+/// path), new or changed (to write), or removed (catalogued, not found, not moved). Hashes only the
+/// files whose size or time changed.
+fn plan(found: Vec<FoundFile>, states: Vec<FileState>, probe: &mut dyn Probe) -> Plan {
+    let mut plan = Plan::default();
+    let states: HashMap<String, FileState> = states.into_iter().map(|s| (s.path.clone(), s)).collect();
+    let seen: HashSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+    // Documents whose path vanished: candidates for a move, else removed.
+    let mut vanished: HashMap<&str, Vec<i64>> = HashMap::new();
+    for s in states.values().filter(|s| !seen.contains(s.path.as_str())) {
+        vanished.entry(s.hash.as_str()).or_default().push(s.id);
+    }
+    for ids in vanished.values_mut() {
+        ids.sort_unstable_by(|a, b| b.cmp(a)); // popped lowest id first: the same choice every run
+    }
+    for file in found {
+        let existing = states.get(&file.rel);
+        if existing.is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns && s.sidecar_mtime_ns == file.sidecar_mtime_ns) {
+            plan.unchanged += 1;
+            continue;
+        }
+        let hash = match probe.hash(&file) {
+            Ok(h) => h,
+            Err(e) => {
+                plan.skipped.push((file.rel, format!("unreadable: {e}")));
+                continue;
+            }
+        };
+        match existing {
+            Some(s) if s.hash == hash && s.sidecar_mtime_ns == file.sidecar_mtime_ns => {
+                plan.touches.push((s.id, file.mtime_ns));
+                plan.unchanged += 1;
+                continue;
+            }
+            None => {
+                if let Some(id) = vanished.get_mut(hash.as_str()).and_then(Vec::pop) {
+                    plan.moves.push((id, file));
+                    continue;
+                }
+            }
+            Some(_) => {}
+        }
+        match probe.format(&file) {
+            Ok(Some(format)) => plan.write.push(Pending { file, hash, format, new: existing.is_none() }),
+            Ok(None) => plan.skipped.push((file.rel, UNSUPPORTED.into())),
+            Err(e) => plan.skipped.push((file.rel, format!("unreadable: {e}"))),
+        }
+    }
+    plan.removals = vanished.into_values().flatten().collect();
+    plan.removals.sort_unstable();
+    plan
+}
+
+/// Carries out a [`Plan`] on the catalog and the index, commits in batches, and keeps the report.
+struct Run<'a> {
+    catalog: &'a Catalog,
+    index: &'a mut PageIndex,
+    report: IndexReport,
+    /// The generation the next index commit records.
+    generation: u64,
+    since_commit: usize,
+    last_commit: Instant,
+}
+
+impl Run<'_> {
+    /// Writes a document's catalog row (metadata from sidecar + inference) and its index entries,
+    /// and counts it as added or updated.
+    fn write(&mut self, p: &Pending) -> Result<()> {
+        let sidecar = load_sidecar(&p.file.abs);
+        let extraction: Option<Extraction> = self.catalog.cached_extraction(&p.hash)?;
+        let file_name = p.file.rel.rsplit('/').next().unwrap_or(&p.file.rel);
+        let inferred = infer(file_name, p.format, extraction.as_ref());
+        let id = self.catalog.upsert_document(&p.file.rel, &p.hash, p.file.size, p.file.mtime_ns, p.file.sidecar_mtime_ns, &sidecar, &inferred)?;
+        let doc = self.catalog.document(id)?;
+        let pages = extraction.map(|e| e.pages).unwrap_or_default();
+        self.index.put_document(&IndexedDocument { id, metadata: &doc.metadata, path: &doc.path }, &pages)?;
+        if p.new {
+            self.report.added += 1;
+        } else {
+            self.report.updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Leaves a file that changed while it was indexed to the next scan (nothing is cached or
+    /// catalogued for it).
+    fn leave_changed(&mut self, p: &Pending, e: &ExtractError) {
+        self.report.skipped.push((p.file.rel.clone(), e.to_string()));
+    }
+
+    /// Commits the index and starts a new generation.
+    fn commit(&mut self) -> Result<()> {
+        self.index.commit(self.generation)?;
+        self.generation = self.catalog.bump_generation()?;
+        self.since_commit = 0;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// Commits when enough has been written since the last commit.
+    fn commit_now_and_then(&mut self) -> Result<()> {
+        self.since_commit += 1;
+        if self.since_commit >= COMMIT_EVERY_FILES || self.last_commit.elapsed() >= COMMIT_EVERY {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Moves, touches and removals: catalog-only changes plus index updates.
+    fn apply_catalog_changes(&mut self, plan: &Plan) -> Result<()> {
+        self.catalog.transaction(|c| {
+            for (id, mtime) in &plan.touches {
+                c.touch_document(*id, *mtime)?;
+            }
+            for (id, file) in &plan.moves {
+                c.move_document(*id, &file.rel, file.mtime_ns)?;
+            }
+            Ok(())
+        })?;
+        for (id, file) in &plan.moves {
+            // The path is indexed for metadata-only entries; re-put to keep it current.
+            let doc = self.catalog.document(*id)?;
+            let pages = self.catalog.pages(&doc.hash)?;
+            self.index.put_document(&IndexedDocument { id: *id, metadata: &doc.metadata, path: &file.rel }, &pages)?;
+        }
+        for &id in &plan.removals {
+            self.catalog.remove_document(id)?;
+            self.index.delete_document(id)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the documents whose content needs no extraction (cached, or an empty file) and
+    /// returns the extraction jobs for the others, largest first, and the files that share content
+    /// with a job (written once it is done).
+    fn write_known(&mut self, pending: &[Pending]) -> Result<(Vec<Job>, Vec<usize>)> {
+        let mut jobs = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut seen_hashes = HashSet::new();
+        for (i, p) in pending.iter().enumerate() {
+            if self.catalog.has_content(&p.hash)? {
+                self.write(p)?;
+            } else if p.file.size == 0 {
+                self.catalog.put_content(&p.hash, p.format, &Err(ExtractError::NotValid(format!("{} (empty file)", p.format.as_str()))))?;
+                self.write(p)?;
+                self.report.failed.push((p.file.rel.clone(), "empty file".into()));
+            } else if seen_hashes.insert(p.hash.as_str()) {
+                jobs.push(Job { key: i, path: p.file.abs.clone(), format: p.format, hash: Some(p.hash.clone()) });
+            } else {
+                duplicates.push(i);
+            }
+        }
+        // Largest files first: the workers finish together instead of one core waiting on a big file
+        // that happened to come last.
+        jobs.sort_by_key(|j| std::cmp::Reverse(pending[j.key].file.size));
+        Ok((jobs, duplicates))
+    }
+
+    /// Stores one extraction's outcome and writes its document.
+    fn extracted(&mut self, p: &Pending, outcome: &std::result::Result<Extraction, ExtractError>) -> Result<()> {
+        self.report.extracted += 1;
+        match outcome {
+            // Transient: the next scan tries the file again.
+            Err(e @ ExtractError::Changed(_)) => self.leave_changed(p, e),
+            _ => {
+                self.catalog.put_content(&p.hash, p.format, outcome)?;
+                self.write(p)?;
+                if let Err(e) = outcome {
+                    self.report.failed.push((p.file.rel.clone(), user_reason(e)));
+                }
+                self.commit_now_and_then()?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Scans `root` and brings catalog and index up to date with it.
@@ -352,181 +431,53 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
     let mut report = IndexReport { root: root.display().to_string(), ..Default::default() };
     let found = scan(root, &mut report);
     report.scanned = found.len();
+    let mut plan = plan(found, catalog.file_states()?, &mut Disk);
+    report.unchanged = plan.unchanged;
+    report.moved = plan.moves.len();
+    report.removed = plan.removals.len();
+    report.skipped.append(&mut plan.skipped);
 
-    let states: HashMap<String, FileState> = catalog.file_states()?.into_iter().map(|s| (s.path.clone(), s)).collect();
-    let seen: HashSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
-    // Documents whose path vanished: candidates for a rename, else removed at the end.
-    let mut vanished: HashMap<String, Vec<FileState>> = HashMap::new();
-    for s in states.values().filter(|s| !seen.contains(s.path.as_str())) {
-        vanished.entry(s.hash.clone()).or_default().push(s.clone());
-    }
-
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut renames: Vec<(i64, FoundFile)> = Vec::new();
-    let mut touches: Vec<(i64, i64)> = Vec::new();
-    for file in found {
-        let existing = states.get(&file.rel);
-        if let Some(s) = existing {
-            if s.size == file.size && s.mtime_ns == file.mtime_ns && s.sidecar_mtime_ns == file.sidecar_mtime_ns {
-                report.unchanged += 1;
-                continue;
-            }
-        }
-        let hash = match hash_file(&file.abs) {
-            Ok(h) => h,
-            Err(e) => {
-                report.skipped.push((file.rel.clone(), format!("unreadable: {e}")));
-                continue;
-            }
-        };
-        if let Some(s) = existing {
-            if s.hash == hash && s.sidecar_mtime_ns == file.sidecar_mtime_ns {
-                touches.push((s.id, file.mtime_ns));
-                report.unchanged += 1;
-                continue;
-            }
-        } else if let Some(old) = vanished.get_mut(&hash).and_then(Vec::pop) {
-            renames.push((old.id, file));
-            report.moved += 1;
-            continue;
-        }
-        let head = match read_head(&file.abs) {
-            Ok(h) => h,
-            Err(e) => {
-                report.skipped.push((file.rel.clone(), format!("unreadable: {e}")));
-                continue;
-            }
-        };
-        let ext = Path::new(&file.rel).extension().and_then(|e| e.to_str());
-        let Some(format) = detect_format(&head, ext) else {
-            report.skipped.push((file.rel.clone(), UNSUPPORTED.into()));
-            continue;
-        };
-        if existing.is_some() {
-            report.updated += 1;
-        } else {
-            report.added += 1;
-        }
-        pending.push(Pending { file, hash, format, new: existing.is_none() });
-    }
-
-    // Renames, touches and removals: catalog-only changes plus index deletes.
-    let mut generation = bump_generation(catalog)?;
-    catalog.transaction(|c| {
-        for (id, mtime) in &touches {
-            c.touch_document(*id, *mtime)?;
-        }
-        for (id, file) in &renames {
-            c.move_document(*id, &file.rel, file.mtime_ns)?;
-        }
-        Ok(())
-    })?;
-    for (id, file) in &renames {
-        // The path is indexed for metadata-only entries; re-put to keep it current.
-        let doc = catalog.document(*id)?;
-        let pages = catalog.pages(&doc.hash)?;
-        index.put_document(&IndexedDocument { id: *id, metadata: &doc.metadata, path: &file.rel }, &pages)?;
-    }
-    for s in vanished.values().flatten() {
-        catalog.remove_document(s.id)?;
-        index.delete_document(s.id)?;
-        report.removed += 1;
-    }
-
-    // Documents whose content is already cached need no extraction.
-    let mut jobs = Vec::new();
-    let mut duplicates = Vec::new();
-    let mut seen_hashes = HashSet::new();
-    for (i, p) in pending.iter().enumerate() {
-        if catalog.has_content(&p.hash)? {
-            write_document(catalog, index, p)?;
-        } else if p.file.size == 0 {
-            catalog.put_content(&p.hash, p.format, &Err(ExtractError::NotValid(format!("{} (empty file)", p.format.as_str()))))?;
-            write_document(catalog, index, p)?;
-            report.failed.push((p.file.rel.clone(), "empty file".into()));
-        } else if seen_hashes.insert(p.hash.clone()) {
-            jobs.push(Job { key: i, path: p.file.abs.clone(), format: p.format, hash: Some(p.hash.clone()) });
-        } else {
-            duplicates.push(i); // the same content as a file being extracted: written after it
-        }
-    }
-    index.commit(generation)?;
-    // Largest files first: the workers finish together instead of one core waiting on a big file
-    // that happened to come last.
-    jobs.sort_by_key(|j| std::cmp::Reverse(pending[j.key].file.size));
-    progress(&Progress::Scanned { files: report.scanned, to_extract: jobs.len() });
-
+    let generation = catalog.bump_generation()?;
+    let mut run = Run { catalog, index, report, generation, since_commit: 0, last_commit: Instant::now() };
+    run.apply_catalog_changes(&plan)?;
+    let pending = std::mem::take(&mut plan.write);
+    let (jobs, duplicates) = run.write_known(&pending)?;
+    run.commit()?;
     let total = jobs.len();
+    progress(&Progress::Scanned { files: run.report.scanned, to_extract: total });
+
     let mut done = 0usize;
-    let mut since_commit = 0usize;
-    let mut last_commit = Instant::now();
     let mut failure: Option<Error> = None;
-    let mut written: HashSet<usize> = HashSet::new();
-    generation = bump_generation(catalog)?;
     extract_all(worker, jobs, |job, outcome| {
         if failure.is_some() {
             return;
         }
         let p = &pending[job.key];
         done += 1;
-        let error = outcome.as_ref().err().map(user_reason);
-        if let Err(e @ ExtractError::Changed(_)) = &outcome {
-            // Transient: nothing is cached or catalogued, so the next scan tries the file again.
-            if p.new {
-                report.added -= 1;
-            } else {
-                report.updated -= 1;
-            }
-            report.skipped.push((p.file.rel.clone(), e.to_string()));
-            report.extracted += 1;
-            progress(&Progress::Extracted { done, total, path: p.file.rel.clone(), error });
-            return;
-        }
-        let result = (|| -> Result<()> {
-            catalog.put_content(&p.hash, p.format, &outcome)?;
-            write_document(catalog, index, p)?;
-            written.insert(job.key);
-            since_commit += 1;
-            if since_commit >= COMMIT_EVERY_FILES || last_commit.elapsed() >= COMMIT_EVERY {
-                index.commit(generation)?;
-                generation = bump_generation(catalog)?;
-                since_commit = 0;
-                last_commit = Instant::now();
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
+        if let Err(e) = run.extracted(p, &outcome) {
             failure = Some(e);
         }
-        if let Some(reason) = &error {
-            report.failed.push((p.file.rel.clone(), reason.clone()));
-        }
-        report.extracted += 1;
+        let error = outcome.as_ref().err().map(user_reason);
         progress(&Progress::Extracted { done, total, path: p.file.rel.clone(), error });
     })?;
     if let Some(e) = failure {
         return Err(e);
     }
-    // Duplicates of extracted content.
     for i in duplicates {
         let p = &pending[i];
         if catalog.has_content(&p.hash)? {
-            write_document(catalog, index, p)?;
+            run.write(p)?;
         } else {
-            if p.new {
-                report.added -= 1;
-            } else {
-                report.updated -= 1;
-            }
-            report.skipped.push((p.file.rel.clone(), ExtractError::Changed("a file with the same content changed".into()).to_string()));
+            run.leave_changed(p, &ExtractError::Changed("a file with the same content changed".into()));
         }
     }
     catalog.prune_contents()?;
+    let mut report = std::mem::take(&mut run.report);
     report.skipped.sort();
     let problems: Vec<(String, String)> = report.skipped.iter().filter(|(_, reason)| reason != UNSUPPORTED).cloned().collect();
     catalog.set_skipped_files(&problems)?;
-    index.commit(generation)?;
-    index.close_writer()?;
+    run.index.commit(run.generation)?;
+    run.index.close_writer()?;
     let (documents, pages) = catalog.counts()?;
     report.documents = documents;
     report.pages = pages;
@@ -548,5 +499,76 @@ mod tests {
         assert!(!glob("*.py", "build.pyc"));
         assert!(ignored(&["SOURCES.md".into()], "SOURCES.md"));
         assert!(!ignored(&["SOURCES.md".into()], "nist/x.pdf"));
+    }
+
+    /// Answers from a table: path → (hash, format); a path absent from it is unreadable.
+    struct Table(HashMap<&'static str, (&'static str, Option<Format>)>, usize);
+
+    impl Probe for Table {
+        fn hash(&mut self, f: &FoundFile) -> std::io::Result<String> {
+            self.1 += 1;
+            self.0.get(f.rel.as_str()).map(|(h, _)| h.to_string()).ok_or_else(|| std::io::Error::other("permission denied"))
+        }
+        fn format(&mut self, f: &FoundFile) -> std::io::Result<Option<Format>> {
+            Ok(self.0.get(f.rel.as_str()).and_then(|(_, fmt)| *fmt))
+        }
+    }
+
+    fn found(rel: &str, size: u64, mtime_ns: i64) -> FoundFile {
+        FoundFile { rel: rel.into(), abs: PathBuf::from("/lib").join(rel), size, mtime_ns, sidecar_mtime_ns: None }
+    }
+
+    fn state(id: i64, path: &str, hash: &str, size: u64, mtime_ns: i64) -> FileState {
+        FileState { id, path: path.into(), hash: hash.into(), size, mtime_ns, sidecar_mtime_ns: None }
+    }
+
+    #[test]
+    fn plan_sorts_files_into_new_changed_moved_touched_removed_and_unchanged() {
+        let states = vec![
+            state(1, "same.pdf", "h1", 10, 100),
+            state(2, "touched.pdf", "h2", 20, 200),
+            state(3, "changed.pdf", "h3", 30, 300),
+            state(4, "old/name.pdf", "h4", 40, 400),
+            state(5, "gone.pdf", "h5", 50, 500),
+        ];
+        let files = vec![
+            found("same.pdf", 10, 100),
+            found("touched.pdf", 20, 201),
+            found("changed.pdf", 31, 301),
+            found("new/name.pdf", 40, 401),
+            found("new.md", 5, 600),
+            found("photo.jpg", 6, 700),
+            found("locked.pdf", 7, 800),
+        ];
+        let mut probe = Table(
+            HashMap::from([
+                ("touched.pdf", ("h2", Some(Format::Pdf))),
+                ("changed.pdf", ("h3b", Some(Format::Pdf))),
+                ("new/name.pdf", ("h4", Some(Format::Pdf))),
+                ("new.md", ("h6", Some(Format::Markdown))),
+                ("photo.jpg", ("h7", None)),
+            ]),
+            0,
+        );
+        let p = plan(files, states, &mut probe);
+        assert_eq!(probe.1, 6, "every file but the one with the same size and time is hashed");
+        assert_eq!(p.unchanged, 2);
+        assert_eq!(p.touches, vec![(2, 201)]);
+        assert_eq!(p.moves.iter().map(|(id, f)| (*id, f.rel.as_str())).collect::<Vec<_>>(), vec![(4, "new/name.pdf")]);
+        assert_eq!(p.removals, vec![5]);
+        let writes: Vec<(&str, bool)> = p.write.iter().map(|w| (w.file.rel.as_str(), w.new)).collect();
+        assert_eq!(writes, vec![("changed.pdf", false), ("new.md", true)]);
+        assert_eq!(p.skipped, vec![("photo.jpg".to_string(), UNSUPPORTED.to_string()), ("locked.pdf".to_string(), "unreadable: permission denied".to_string())]);
+    }
+
+    #[test]
+    fn two_copies_moved_at_once_take_one_vanished_document_each() {
+        let states = vec![state(7, "a.pdf", "h", 1, 1), state(8, "b.pdf", "h", 1, 1)];
+        let files = vec![found("c.pdf", 1, 2), found("d.pdf", 1, 2), found("e.pdf", 1, 2)];
+        let mut probe = Table(HashMap::from([("c.pdf", ("h", Some(Format::Pdf))), ("d.pdf", ("h", Some(Format::Pdf))), ("e.pdf", ("h", Some(Format::Pdf)))]), 0);
+        let p = plan(files, states, &mut probe);
+        assert_eq!(p.moves.iter().map(|(id, f)| (*id, f.rel.as_str())).collect::<Vec<_>>(), vec![(7, "c.pdf"), (8, "d.pdf")]);
+        assert!(p.removals.is_empty());
+        assert_eq!(p.write.len(), 1, "the third copy is a new document");
     }
 }

@@ -1,22 +1,39 @@
 //! TrustShelf core: the offline library engine for trust documents.
+//!
+//! The modules are private; what the CLI, the app shell, the benchmarks and the fuzz targets may use
+//! is re-exported here, so the public surface is this list. [`Library`] is the handle for almost
+//! everything; the lower layers (catalog, page index, search over a searcher, the extraction worker's
+//! protocol) are public for the benchmarks, the fuzz targets and the worker binaries.
 #![warn(missing_docs)]
 
-pub mod bookmarks;
-pub mod catalog;
-pub mod error;
-pub mod export;
-pub mod extract;
-pub mod index;
-pub mod jobs;
-pub mod ingest;
-pub mod library;
-pub mod metadata;
-pub mod query;
-pub mod search;
-pub mod text;
-pub mod vocab;
-pub mod worker;
+mod bookmarks;
+mod catalog;
+mod error;
+mod export;
+mod extract;
+mod files;
+mod index;
+mod ingest;
+mod jobs;
+mod library;
+mod metadata;
+mod query;
+mod search;
+mod text;
+mod vocab;
+mod worker;
 
-pub use error::{Error, ExtractError, Result};
-pub use library::Library;
-pub use worker::WorkerConfig;
+pub use bookmarks::{Binder, Bookmark, BookmarkState, BookmarkUpdate, NewBookmark};
+pub use catalog::{Catalog, Document, SkippedFile, Status};
+pub use error::{Error, ErrorKind, ExtractError, IpcError, Result};
+pub use export::{verify_package, ExportReport, VerifyReport};
+pub use extract::{extract, Extraction, Format, Page};
+pub use index::{IndexedDocument, PageIndex};
+pub use ingest::{IndexReport, Progress, UNSUPPORTED};
+pub use jobs::{spawn_index, watch, LibraryWatch};
+pub use library::{DocumentProblem, Library, LibraryStatus, PageView};
+pub use metadata::{parse_sidecar, Metadata, Sidecar};
+pub use query::{parse as parse_query, Clause, ParsedQuery, QueryFilters};
+pub use search::{highlight, search, DocTable, DocumentHit, FacetCount, Facets, HighlightRequest, HighlightTerms, PageHit, SearchRequest, SearchResponse, Sort, MAX_PAGES_PER_DOCUMENT};
+pub use vocab::{vocabulary, Category, Label, Labels, Region, Standard, Vocabulary};
+pub use worker::{answer as worker_answer, parse_answer as parse_worker_answer, run_worker, Job, WorkerConfig, WORKER_FLAG};

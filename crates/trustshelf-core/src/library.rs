@@ -17,7 +17,8 @@ use crate::export::{self, ExportReport, VerifyReport};
 use crate::extract::Page;
 use crate::index::{Fields, PageIndex};
 use crate::ingest::{self, IndexReport, Progress};
-use crate::search::{self, DocTable, Facets, SearchRequest, SearchResponse};
+use crate::search::{self, DocTable, Facets, HighlightRequest, SearchRequest, SearchResponse};
+use crate::vocab::Labels;
 use crate::worker::WorkerConfig;
 
 const ROOT_SETTING: &str = "library_root";
@@ -95,16 +96,16 @@ impl Library {
     /// Opens (creating if needed) the library data in `data_dir`. The index is rebuilt from the
     /// catalog if it is missing, stale or from another schema version.
     pub fn open(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
-        Self::open_in(data_dir, worker).map_err(|e| e.in_data_dir(data_dir))
+        storage_errors(data_dir, Self::open_in(data_dir, worker))
     }
 
     fn open_in(data_dir: &Path, worker: WorkerConfig) -> Result<Library> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io(format!("creating data directory {}", data_dir.display()), e))?;
         let catalog = Catalog::open(&data_dir.join(CATALOG_FILE))?;
-        let generation = Self::generation_of(&catalog)?;
+        let generation = catalog.generation()?;
         let index = PageIndex::open(&data_dir.join("index"), &catalog, generation)?;
         let table = DocTable::new(catalog.documents()?);
-        let generation = index.generation().unwrap_or(0);
+        let generation = index.generation()?.unwrap_or(0);
         let (reader, fields, tantivy) = (index.reader().clone(), index.fields, index.index().clone());
         Ok(Library {
             data_dir: data_dir.to_path_buf(),
@@ -118,8 +119,9 @@ impl Library {
         })
     }
 
-    fn generation_of(catalog: &Catalog) -> Result<u64> {
-        Ok(catalog.setting("generation")?.and_then(|g| g.parse().ok()).unwrap_or(0))
+    /// A change to the user's data (bookmarks, binders) through the catalog connection.
+    fn write<T>(&self, change: impl FnOnce(&Catalog) -> Result<T>) -> Result<T> {
+        storage_errors(&self.data_dir, change(&self.catalog()))
     }
 
     fn catalog(&self) -> MutexGuard<'_, Catalog> {
@@ -139,7 +141,7 @@ impl Library {
     /// Indexes `folder` (or the library folder indexed last). Holds the data directory's write lock
     /// for the duration; another writer gets [`Error::LibraryInUse`].
     pub fn index(&self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
-        self.index_in(folder, progress).map_err(|e| e.in_data_dir(&self.data_dir))
+        storage_errors(&self.data_dir, self.index_in(folder, progress))
     }
 
     fn index_in(&self, folder: Option<&Path>, progress: &mut dyn FnMut(&Progress)) -> Result<IndexReport> {
@@ -171,7 +173,7 @@ impl Library {
     /// catalog's: the catalog runs ahead during a batch, and the table must include at least every
     /// document the index can return.
     pub fn refresh(&self) -> Result<()> {
-        let committed = self.tantivy.load_metas()?.payload.and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok()).and_then(|v| v["generation"].as_u64()).unwrap_or(0);
+        let committed = crate::index::committed_generation(&self.tantivy)?.unwrap_or(0);
         let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
         if t.0 != committed {
             self.reader.reload()?;
@@ -190,6 +192,16 @@ impl Library {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let table = self.table()?;
         search::search(&self.reader.searcher(), self.fields, &table, req)
+    }
+
+    /// Where the searched terms are in texts of a document (see [`search::highlight`]).
+    pub fn highlight(&self, req: &HighlightRequest) -> Result<Vec<Vec<[usize; 2]>>> {
+        Ok(search::highlight_in(&*self.table()?, req))
+    }
+
+    /// The vocabulary's categories, regions and standards with their labels.
+    pub fn labels(&self) -> Labels {
+        crate::vocab::vocabulary().labels()
     }
 
     /// Facet counts over the whole library.
@@ -244,9 +256,9 @@ impl Library {
     pub fn read_document(&self, id: i64) -> Result<Vec<u8>> {
         let d = self.catalog().document(id)?;
         let root = self.root()?.ok_or(Error::NoLibrary)?;
-        let path = crate::ingest::library_file(&root, &d.path);
+        let path = crate::files::library_file(&root, &d.path);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)) != d.hash {
+        if crate::files::content_hash(&bytes) != d.hash {
             return Err(Error::DocumentChanged(d.path));
         }
         Ok(bytes)
@@ -292,7 +304,7 @@ impl Library {
 
     /// Creates a bookmark.
     pub fn add_bookmark(&self, b: &NewBookmark) -> Result<Bookmark> {
-        self.catalog().add_bookmark(b).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.add_bookmark(b))
     }
 
     /// One bookmark.
@@ -309,17 +321,17 @@ impl Library {
 
     /// Changes a bookmark.
     pub fn update_bookmark(&self, id: i64, u: &BookmarkUpdate) -> Result<Bookmark> {
-        self.catalog().update_bookmark(id, u).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.update_bookmark(id, u))
     }
 
     /// Deletes a bookmark and returns it.
     pub fn remove_bookmark(&self, id: i64) -> Result<Bookmark> {
-        self.catalog().remove_bookmark(id).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.remove_bookmark(id))
     }
 
     /// Creates a binder.
     pub fn create_binder(&self, name: &str, description: &str) -> Result<Binder> {
-        self.catalog().create_binder(name, description).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.create_binder(name, description))
     }
 
     /// A binder by id or name.
@@ -334,27 +346,27 @@ impl Library {
 
     /// Renames a binder.
     pub fn rename_binder(&self, id: i64, name: &str) -> Result<Binder> {
-        self.catalog().rename_binder(id, name).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.rename_binder(id, name))
     }
 
     /// Deletes a binder; its bookmarks stay.
     pub fn delete_binder(&self, id: i64) -> Result<()> {
-        self.catalog().delete_binder(id).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.delete_binder(id))
     }
 
     /// Puts a bookmark into a binder.
     pub fn add_to_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
-        self.catalog().add_to_binder(binder, bookmark).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.add_to_binder(binder, bookmark))
     }
 
     /// Takes a bookmark out of a binder.
     pub fn remove_from_binder(&self, binder: i64, bookmark: i64) -> Result<()> {
-        self.catalog().remove_from_binder(binder, bookmark).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.remove_from_binder(binder, bookmark))
     }
 
     /// Sets the order of a binder's bookmarks.
     pub fn reorder_binder(&self, binder: i64, order: &[i64]) -> Result<()> {
-        self.catalog().reorder_binder(binder, order).map_err(|e| e.in_data_dir(&self.data_dir))
+        self.write(|c| c.reorder_binder(binder, order))
     }
 
     /// Exports a binder (by id or name) as an evidence package.
@@ -378,6 +390,10 @@ impl Library {
     /// Replaces the catalog with a backup made by [`Library::backup`] and rebuilds the index from it.
     /// The file is checked to be a TrustShelf catalog first; the current catalog is untouched if not.
     pub fn restore(&self, src: &Path) -> Result<()> {
+        storage_errors(&self.data_dir, self.restore_in(src))
+    }
+
+    fn restore_in(&self, src: &Path) -> Result<()> {
         {
             let probe = rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             probe
@@ -391,8 +407,7 @@ impl Library {
         // A backup from an older version is brought up to this version's schema.
         let conn = std::mem::replace(&mut catalog.conn, rusqlite::Connection::open_in_memory()?);
         *catalog = Catalog::from_connection(conn)?;
-        let generation = Self::generation_of(&catalog)? + 1;
-        catalog.set_setting("generation", &generation.to_string())?;
+        let generation = catalog.bump_generation()?;
         index.rebuild(&catalog, generation)?;
         drop(catalog);
         drop(index);
@@ -404,4 +419,11 @@ impl Library {
         let root = self.root()?.ok_or(Error::NoLibrary)?;
         export::verify_library(&self.catalog(), &root)
     }
+}
+
+/// What the library's callers see of a failed storage operation: a full disk or a read-only data
+/// directory named as such (see [`Error::in_data_dir`]). Every operation that writes to the data
+/// directory returns through here.
+fn storage_errors<T>(data_dir: &Path, result: Result<T>) -> Result<T> {
+    result.map_err(|e| e.in_data_dir(data_dir))
 }

@@ -148,12 +148,43 @@ pub fn vocabulary() -> &'static Vocabulary {
     })
 }
 
+/// A vocabulary value as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Label {
+    /// The value as stored and filtered on (category id, region code, standard name).
+    pub id: String,
+    /// What to call it: the category's label, the region's name, the standard's name.
+    pub label: String,
+}
+
+/// Every category, region and standard of the vocabulary with its label, for the UI to show
+/// values without a copy of the vocabulary of its own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Labels {
+    /// Categories, in the vocabulary's order.
+    pub categories: Vec<Label>,
+    /// Regions (the name is the first alias, e.g. "European Union").
+    pub regions: Vec<Label>,
+    /// Standards (the label is the canonical name).
+    pub standards: Vec<Label>,
+}
+
 /// Folds a user-written name to a comparison key: lower-case ASCII letters and digits only.
 fn key(s: &str) -> String {
     crate::text::fold(s).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
 impl Vocabulary {
+    /// Every value with its label.
+    pub fn labels(&self) -> Labels {
+        let label = |id: &str, label: &str| Label { id: id.to_string(), label: label.to_string() };
+        Labels {
+            categories: self.categories.iter().map(|c| label(&c.id, &c.label)).collect(),
+            regions: self.regions.iter().map(|r| label(&r.id, r.aliases.first().unwrap_or(&r.id))).collect(),
+            standards: self.standards.iter().map(|s| label(&s.id, &s.id)).collect(),
+        }
+    }
+
     /// Mentions of each standard (by canonical id) in `text`.
     pub fn count_standards(&self, text: &str) -> HashMap<&str, usize> {
         let mut counts = HashMap::new();

@@ -138,14 +138,12 @@ pub fn parse_answer(line: &str) -> Option<std::result::Result<Extraction, Extrac
 
 /// The job's file, checked to be a regular file with the content the caller hashed.
 fn read_job_file(job: &Job) -> std::result::Result<Vec<u8>, ExtractError> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    crate::ingest::open_regular(&job.path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| match e.kind() {
+    let bytes = crate::files::read_regular(&job.path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => ExtractError::Changed("it was moved or deleted".into()),
         _ => ExtractError::Unreadable(e.to_string()),
     })?;
     if let Some(expected) = &job.hash {
-        if hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)) != *expected {
+        if crate::files::content_hash(&bytes) != *expected {
             return Err(ExtractError::Changed("its content changed".into()));
         }
     }

@@ -4,9 +4,9 @@
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some(trustshelf_core::worker::WORKER_FLAG) => trustshelf_core::worker::run_worker(&args[1..]),
+        Some(trustshelf_core::WORKER_FLAG) => trustshelf_core::run_worker(&args[1..]),
         _ => {
-            eprintln!("usage: trustshelf-extract-worker {}", trustshelf_core::worker::WORKER_FLAG);
+            eprintln!("usage: trustshelf-extract-worker {}", trustshelf_core::WORKER_FLAG);
             std::process::exit(2);
         }
     }

@@ -1,8 +1,8 @@
-// Renders one page of a document: PDFs through the bundled pdf.js (scripting and eval off, canvas plus
-// a selectable text layer with the query's terms marked), every other format as its extracted text.
+// Draws one page of a document: PDFs through the bundled pdf.js (scripting and eval off, canvas plus
+// a selectable text layer), every other format as its extracted text. Marking the searched terms is
+// the viewer pane's: these return the elements whose text can be marked.
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import "pdfjs-dist/web/pdf_viewer.css";
-import { findTerms, markText } from "./logic";
 
 let pdfWorker: pdfjs.PDFWorker | null = null;
 // One pdf.js worker for the app's lifetime, passed explicitly to every document so that closing a
@@ -37,9 +37,9 @@ export function hasPdf(id: number): boolean {
   return cached?.id === id;
 }
 
-/** Draws page `n` into `container` at `zoom`; marks `terms`; returns the first mark, if any. */
-export async function renderPdfPage(container: HTMLElement, n: number, zoom: number, terms: string[]): Promise<HTMLElement | null> {
-  if (!cached) return null;
+/** Draws page `n` into `container` at `zoom`; returns the text layer's runs. */
+export async function renderPdfPage(container: HTMLElement, n: number, zoom: number): Promise<HTMLElement[]> {
+  if (!cached) return [];
   const page = await cached.doc.getPage(n);
   // Fit the page's width to the pane at zoom 1.
   const natural = page.getViewport({ scale: 1 });
@@ -65,19 +65,12 @@ export async function renderPdfPage(container: HTMLElement, n: number, zoom: num
   await page.render({ canvas, canvasContext: ctx, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined }).promise;
   const layer = new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport });
   await layer.render();
-  let first: HTMLElement | null = null;
-  for (const span of Array.from(text.querySelectorAll("span"))) {
-    const s = span.textContent ?? "";
-    if (findTerms(s, terms).length) {
-      span.innerHTML = markText(s, terms);
-      first ??= span.querySelector("mark");
-    }
-  }
-  return first;
+  return Array.from(text.querySelectorAll<HTMLElement>("span")).filter((span) => span.childElementCount === 0 && span.textContent);
 }
 
-/** Shows extracted text (Markdown, HTML, DOCX, spreadsheets): escaped, never rendered as markup. */
-export function renderTextPage(container: HTMLElement, label: string, body: string, terms: string[]): HTMLElement | null {
+/** Shows extracted text (Markdown, HTML, DOCX, spreadsheets) as text, never as markup; returns the
+ * element holding it. */
+export function renderTextPage(container: HTMLElement, label: string, body: string): HTMLElement {
   const article = document.createElement("article");
   article.className = "text-page";
   const h = document.createElement("div");
@@ -85,8 +78,8 @@ export function renderTextPage(container: HTMLElement, label: string, body: stri
   h.textContent = label;
   const pre = document.createElement("div");
   pre.className = "text-body";
-  pre.innerHTML = markText(body, terms);
+  pre.textContent = body;
   article.append(h, pre);
   container.replaceChildren(article);
-  return pre.querySelector("mark");
+  return pre;
 }

@@ -1,0 +1,76 @@
+//! The real-world material in ../shared: every PDF indexed or with a reason; metadata inference against the corpus manifest.
+
+use std::collections::HashMap;
+
+use trustshelf_core::{Library, Status};
+
+use crate::util::{worker, shared, walk};
+
+#[test]
+fn every_shared_pdf_is_indexed_or_has_a_recorded_reason() {
+    let Some(shared) = shared() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let root = shared.join("pdfs");
+    let report = lib.index(Some(&root), &mut |_| {}).unwrap();
+    let pdfs: Vec<String> = walk(&root).into_iter().filter(|p| p.to_lowercase().ends_with(".pdf")).collect();
+    let docs = lib.documents().unwrap();
+    let mut by_status: HashMap<String, usize> = HashMap::new();
+    for pdf in &pdfs {
+        let d = docs.iter().find(|d| &d.path == pdf).unwrap_or_else(|| panic!("{pdf} is not in the catalog; skipped: {:?}", report.skipped));
+        if d.status != Status::Indexed {
+            assert!(d.reason.as_deref().is_some_and(|r| !r.is_empty()), "{pdf} has no reason");
+        }
+        let key = match d.status {
+            Status::Failed => format!("failed: {}", d.reason.as_deref().unwrap().split(':').next().unwrap()),
+            s => format!("{s:?}").to_lowercase(),
+        };
+        *by_status.entry(key).or_default() += 1;
+    }
+    eprintln!("../shared/pdfs: {} PDFs: {:?}", pdfs.len(), by_status);
+    assert!(by_status.get("indexed").copied().unwrap_or(0) * 10 >= pdfs.len() * 8, "{by_status:?}");
+    // The encrypted sample is recognised as such.
+    assert!(by_status.keys().any(|k| k.contains("password required")), "{by_status:?}");
+}
+
+#[test]
+fn corpus_metadata_inference_agrees_with_the_manifest() {
+    let Some(shared) = shared() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let started = std::time::Instant::now();
+    let report = lib.index(Some(&shared.join("corpus")), &mut |_| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("../shared/corpus (debug build): {} documents, {} pages in {secs:.1} s = {:.0} pages/s", report.documents, report.pages, report.pages as f64 / secs);
+    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
+    let mut rows = manifest.lines();
+    let header: Vec<&str> = rows.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    // The manifest's labels name a few categories differently; map them onto ours.
+    let category_of = |c: &str| match c {
+        "audit-framework" | "control-catalog" | "glossary" => "framework",
+        "template" | "template-form" => "policy-template",
+        "training-slides" => "whitepaper",
+        "benchmark-baseline" => "blueprint",
+        "privacy-law" => "privacy",
+        "regional-law" => "regional",
+        other => other,
+    }
+    .to_string();
+    let norm = |s: &str| s.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+    let (mut n, mut cat, mut reg, mut std) = (0, 0, 0, 0);
+    for row in rows {
+        let f: Vec<&str> = row.split('\t').collect();
+        let d = lib.document(f[col("relative_path")]).unwrap();
+        n += 1;
+        cat += (d.metadata.category.as_deref() == Some(category_of(f[col("category")]).as_str())) as usize;
+        let expected_regions: Vec<String> = f[col("region")].split('/').map(|r| if r.eq_ignore_ascii_case("global") { "Global".into() } else { r.to_uppercase() }).collect();
+        reg += d.metadata.regions.iter().any(|r| expected_regions.contains(r)) as usize;
+        let human = norm(f[col("standards")]);
+        std += d.metadata.standards.iter().any(|s| human.contains(&norm(&s.replace("NIST SP", "SP").replace("ISO/IEC", "")))) as usize;
+    }
+    let pct = |x: usize| 100.0 * x as f64 / n as f64;
+    eprintln!("metadata inference vs MANIFEST.tsv over {n} documents: category {:.0} %, region {:.0} %, standards {:.0} %", pct(cat), pct(reg), pct(std));
+    assert_eq!(n, 60);
+    assert!(pct(cat) >= 75.0 && pct(reg) >= 80.0 && pct(std) >= 60.0);
+}
