@@ -375,3 +375,168 @@ pub fn highlight_in(table: &DocTable, req: &HighlightRequest) -> Vec<Vec<[usize;
     let english = table.get(req.document).is_none_or(is_english);
     highlight(&req.terms, &req.texts, english)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Page;
+    use crate::index::{IndexedDocument, PageIndex};
+    use crate::metadata::Metadata;
+
+    /// A document of the table: id, title, category, regions, standards, end of coverage.
+    fn document(id: i64, title: &str, category: &str, regions: &[&str], standards: &[&str], period_end: &str, pages: u32) -> Document {
+        Document {
+            id,
+            path: format!("{title}.pdf"),
+            hash: format!("{id:064}"),
+            size: 1,
+            format: Format::Pdf,
+            status: Status::Indexed,
+            reason: None,
+            extractor: None,
+            page_count: pages,
+            failed_pages: vec![],
+            metadata: Metadata {
+                title: Some(title.into()),
+                category: Some(category.into()),
+                regions: regions.iter().map(|r| r.to_string()).collect(),
+                standards: standards.iter().map(|s| s.to_string()).collect(),
+                period_end: Some(period_end.into()),
+                ..Default::default()
+            },
+            inferred_fields: vec![],
+            sidecar_errors: vec![],
+        }
+    }
+
+    /// Four documents in an in-RAM index: two SOC 2 reports, a pen test with a control ID, and a
+    /// Czech addendum.
+    fn library() -> (PageIndex, DocTable) {
+        let docs = vec![
+            document(1, "Kestrel SOC 2 2025", "audit-report", &["EU"], &["SOC 2"], "2025-09-30", 3),
+            document(2, "Kestrel SOC 2 2026", "audit-report", &["EU", "US"], &["SOC 2"], "2026-09-30", 2),
+            document(3, "Harbor pen test", "pen-test", &["US"], &[], "2026-03-31", 2),
+            document(4, "Kestrel CZ addendum", "regional", &["CZ"], &[], "2024-12-31", 1),
+        ];
+        let texts: [&[&str]; 4] = [
+            &["Encryption of data at rest.", "Incident response plan tested quarterly.", "Continuity and continuous monitoring."],
+            &["Incident response runbooks; incident response exercises.", "Encryption keys rotate."],
+            &["Finding CC6.1: weak authentication on the admin portal.", "Retest passed."],
+            &["Bezpečnostní opatření a šifrování dat."],
+        ];
+        let mut index = PageIndex::in_ram().unwrap();
+        for (d, pages) in docs.iter().zip(texts) {
+            let pages: Vec<Page> = pages.iter().enumerate().map(|(i, t)| Page { number: i as u32 + 1, label: format!("p. {}", i + 1), text: t.to_string() }).collect();
+            index.put_document(&IndexedDocument { id: d.id, metadata: &d.metadata, path: &d.path }, &pages).unwrap();
+        }
+        index.commit(1).unwrap();
+        index.reader().reload().unwrap();
+        (index, DocTable::new(docs))
+    }
+
+    fn run(index: &PageIndex, table: &DocTable, req: SearchRequest) -> SearchResponse {
+        search(&index.reader().searcher(), index.fields, table, &req).unwrap()
+    }
+
+    fn ids(r: &SearchResponse) -> Vec<i64> {
+        r.documents.iter().map(|d| d.id).collect()
+    }
+
+    #[test]
+    fn words_find_their_pages_with_snippets_and_terms_to_highlight() {
+        let (index, table) = library();
+        let r = run(&index, &table, SearchRequest { query: "incident response".into(), ..Default::default() });
+        assert_eq!(ids(&r), [2, 1], "the document with two matching pages first");
+        assert_eq!((r.total_documents, r.total_pages), (2, 2));
+        assert_eq!(r.documents[1].pages[0].page, 2);
+        let hit = &r.documents[0].pages[0];
+        let marked: Vec<String> = hit.highlights.iter().map(|h| hit.snippet.chars().skip(h[0]).take(h[1] - h[0]).collect()).collect();
+        assert!(marked.iter().all(|m| m.eq_ignore_ascii_case("incident") || m.eq_ignore_ascii_case("response")), "{marked:?}");
+        assert!(r.terms.english.contains(&"incid".to_string()) && r.terms.plain.contains(&"incident".to_string()), "{:?}", r.terms);
+        assert!(!r.fuzzy);
+    }
+
+    #[test]
+    fn the_last_word_is_a_prefix_while_typing_and_a_star_makes_one() {
+        let (index, table) = library();
+        let typing = run(&index, &table, SearchRequest { query: "contin".into(), as_you_type: true, ..Default::default() });
+        assert_eq!(ids(&typing), [1]);
+        assert!(typing.terms.plain.iter().any(|t| t.starts_with("contin")), "{:?}", typing.terms);
+        assert!(!typing.fuzzy);
+        // Not typing, the word is a word: no page has it, so only similar spellings match.
+        assert!(run(&index, &table, SearchRequest { query: "contin".into(), ..Default::default() }).fuzzy);
+        assert_eq!(ids(&run(&index, &table, SearchRequest { query: "encrypt*".into(), ..Default::default() })).len(), 2);
+    }
+
+    #[test]
+    fn a_misspelt_longer_word_falls_back_to_similar_spellings() {
+        let (index, table) = library();
+        let r = run(&index, &table, SearchRequest { query: "encyrption".into(), ..Default::default() });
+        assert!(r.fuzzy);
+        assert_eq!(r.documents.len(), 2);
+        assert_eq!(r.notices, ["no exact matches; showing similar spellings"]);
+        // Short words are not guessed at.
+        let short = run(&index, &table, SearchRequest { query: "kyes".into(), ..Default::default() });
+        assert!(!short.fuzzy && short.documents.is_empty());
+    }
+
+    #[test]
+    fn control_ids_and_folded_diacritics() {
+        let (index, table) = library();
+        let r = run(&index, &table, SearchRequest { query: "CC6.1".into(), ..Default::default() });
+        assert_eq!(ids(&r), [3]);
+        assert_eq!(r.terms.ids, ["cc6.1"]);
+        assert_eq!(ids(&run(&index, &table, SearchRequest { query: "bezpecnostni".into(), ..Default::default() })), [4]);
+    }
+
+    #[test]
+    fn filters_from_the_request_and_the_query_count_facets_over_what_matches() {
+        let (index, table) = library();
+        let r = run(&index, &table, SearchRequest { query: "encryption".into(), regions: vec!["us".into()], ..Default::default() });
+        assert_eq!(ids(&r), [2]);
+        assert_eq!(r.facets.category, [FacetCount { value: "audit-report".into(), count: 1 }]);
+        let typed = run(&index, &table, SearchRequest { query: "encryption standard:soc2 date:2025".into(), ..Default::default() });
+        assert_eq!(ids(&typed), [1]);
+        let unknown = run(&index, &table, SearchRequest { query: "encryption".into(), regions: vec!["XX".into()], ..Default::default() });
+        assert!(unknown.documents.is_empty());
+        assert_eq!(unknown.notices, ["unknown region \"XX\""]);
+        let only = run(&index, &table, SearchRequest { query: "encryption".into(), documents: vec![1], ..Default::default() });
+        assert_eq!(ids(&only), [1]);
+    }
+
+    #[test]
+    fn browsing_pages_and_sorts_documents() {
+        let (index, table) = library();
+        let all = run(&index, &table, SearchRequest::default());
+        assert_eq!(all.total_documents, 4);
+        assert_eq!(all.total_pages, 8);
+        assert_eq!(all.documents[0].title, "Harbor pen test", "browsing is in title order");
+        assert_eq!(all.facets.region.iter().find(|f| f.value == "EU").map(|f| f.count), Some(2));
+        let by_date = run(&index, &table, SearchRequest { sort: Sort::Date, ..Default::default() });
+        assert_eq!(ids(&by_date), [2, 3, 1, 4]);
+        let page = |offset| ids(&run(&index, &table, SearchRequest { sort: Sort::Date, offset, limit: 2, ..Default::default() }));
+        assert_eq!([page(0), page(2)].concat(), ids(&by_date));
+        assert!(page(4).is_empty());
+    }
+
+    #[test]
+    fn every_matching_page_when_asked_for_all_of_them() {
+        let (index, table) = library();
+        let req = |pages| SearchRequest { query: "encryption OR incident OR continuity".into(), documents: vec![1], pages_per_document: pages, ..Default::default() };
+        let one = run(&index, &table, req(Some(1)));
+        assert_eq!(one.documents[0].pages.len(), 1);
+        assert_eq!(one.documents[0].matching_pages, 3);
+        let all = run(&index, &table, req(None));
+        let mut pages: Vec<u32> = all.documents[0].pages.iter().map(|p| p.page).collect();
+        pages.sort();
+        assert_eq!(pages, [1, 2, 3]);
+    }
+
+    #[test]
+    fn highlight_in_uses_the_documents_language() {
+        let (_, table) = library();
+        let terms = HighlightTerms { plain: vec!["tested".into()], english: vec!["test".into()], ids: vec![] };
+        let req = HighlightRequest { document: 1, terms, texts: vec!["Tests tested testing".into()] };
+        assert_eq!(highlight_in(&table, &req), [vec![[0, 5], [6, 12], [13, 20]]]);
+    }
+}
