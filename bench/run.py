@@ -314,6 +314,9 @@ def main():
         raise SystemExit(f"the shared corpus is missing: {corpus}")
     if not shutil.which("recollindex"):
         raise SystemExit("Recoll is missing: apt-get install recoll")
+    if not shutil.which("pdftotext"):
+        # Without it Recoll indexes PDFs as empty files, fast: every ratio would be wrong.
+        raise SystemExit("Recoll reads PDFs with pdftotext, which is missing: apt-get install poppler-utils")
     WORK.mkdir(parents=True, exist_ok=True)
     log("building release binaries…")
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "trustshelf-cli", "-p", "trustshelf-bench"], cwd=ROOT, check=True)

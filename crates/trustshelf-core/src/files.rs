@@ -99,18 +99,22 @@ pub fn library_file(root: &Path, catalogued: &str) -> PathBuf {
 }
 
 /// A document's content hash: SHA-256 of its bytes, lower-case hex. The catalog keys extracted text
-/// by it, bookmarks anchor to it and evidence packages cite it; this is the one place it is computed.
+/// by it, bookmarks anchor to it and evidence packages cite it.
 pub fn content_hash(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    hash_reader(bytes).expect("reading a byte slice cannot fail")
 }
 
 /// The content hash (see [`content_hash`]) of a regular file, read in chunks.
 pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = open_regular(path)?;
+    hash_reader(open_regular(path)?)
+}
+
+/// The one place the content hash is computed, from bytes or from a file alike.
+fn hash_reader(mut content: impl Read) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        let n = f.read(&mut buf)?;
+        let n = content.read(&mut buf)?;
         if n == 0 {
             break;
         }
