@@ -38,7 +38,7 @@ try {
     const counts = await script(`return Array.from(document.querySelectorAll('[data-testid="facet-category"] .count')).map(e => Number(e.textContent))`);
     if (!counts.every((n) => n > 0)) throw new Error(`facet counts ${counts}`);
     // Labels come from the core's vocabulary (data/vocab.toml), not from a copy in the UI.
-    const categories = await text(tid("facet-category"));
+    const categories = await script(`return document.querySelector('[data-testid="facet-category"]').textContent`);
     for (const label of ["Penetration test", "Regional compliance", "Framework or standard"]) if (!categories.includes(label)) throw new Error(`no category labelled ${label}: ${categories}`);
     // Every sample and fixture is indexed: nothing needs attention, and the pages are all there.
     const status = await waitFor("the indexed status", async () => ((await text("#statusbar")).match(/Indexed 37 documents · ([\d,]+) pages/) ? await text("#statusbar") : null), 60000);

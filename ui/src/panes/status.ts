@@ -5,7 +5,7 @@ import { chooseBackupFile, chooseFolder, chooseSavePath, hasBackend, onEvent } f
 import { escapeHtml } from "../logic";
 import type { AppState } from "../state";
 import { errorText } from "../words";
-import { $, today, type Context } from "./context";
+import { today, type Context } from "./context";
 import { refreshBinders } from "./binders";
 
 export async function refreshStatus(ctx: Context): Promise<void> {
@@ -91,5 +91,4 @@ export function mountStatus(ctx: Context, bar: HTMLElement, middle: HTMLElement,
     <ul class="problems">${items.join("") || `<li class="empty">Everything is indexed.</li>`}</ul>`;
   };
   store.watch((s) => [s.view, s.status], renderProblems);
-  void $;
 }
