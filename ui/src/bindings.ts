@@ -602,6 +602,10 @@ binders: Array<number>,
  */
 state: BookmarkState, 
 /**
+ * What `state` means, in a sentence ([`BookmarkState::note`]); empty when current.
+ */
+state_note: string, 
+/**
  * Created (RFC 3339).
  */
 created_at: string, 

@@ -46,7 +46,7 @@ export const BINDER: Binder = { id: 1, name: "SOC 2 2026", description: "", book
 export function bookmark(extra: Partial<Bookmark> = {}): Bookmark {
   return {
     id: 5, document_id: 3, document_title: "Kestrel SOC 2", document_path: "kestrel/soc2.md", document_hash: "ab", page: 2, page_label: "p. 2",
-    quote: "MFA everywhere", note: "proves CC6.1", tags: ["mfa"], binders: [1], state: "current", created_at: "2026-11-01", ...extra,
+    quote: "MFA everywhere", note: "proves CC6.1", tags: ["mfa"], binders: [1], state: "current", state_note: "", created_at: "2026-11-01", ...extra,
   } as Bookmark;
 }
 

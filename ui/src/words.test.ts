@@ -1,6 +1,6 @@
-// What the window says: labels from the core's vocabulary, bookmark states, help by error kind.
+// What the window says: labels from the core's vocabulary, help by error kind.
 import { describe, expect, it } from "vitest";
-import { bookmarkStateText, categoryLabel, errorHelp, errorText, regionName } from "./words";
+import { categoryLabel, errorHelp, errorText, regionName } from "./words";
 import { LABELS } from "./test-helpers";
 
 describe("words", () => {
@@ -10,10 +10,6 @@ describe("words", () => {
     expect(categoryLabel(LABELS, "unknown-id")).toBe("unknown-id");
     expect(categoryLabel(null, null)).toBe("Uncategorised");
     expect(regionName(LABELS, "EU")).toBe("European Union");
-  });
-  it("bookmark states", () => {
-    expect(bookmarkStateText("current")).toBe("");
-    expect(bookmarkStateText("missing")).toContain("no longer in the library");
   });
   it("kind-specific help for a full disk, a read-only data folder and a library in use", () => {
     for (const kind of ["disk_full", "data_read_only", "library_in_use"] as const) expect(errorHelp(kind)).not.toBe("");

@@ -1,6 +1,6 @@
-// What the window says to people, in one place: labels of the core's values, bookmark states, the
-// help for each kind of error.
-import type { BookmarkState, ErrorKind, Labels } from "./bindings";
+// What the window says to people beyond what the core says itself (labels, bookmark state notes,
+// error messages come from the core): how to look labels up, and the help for each kind of error.
+import type { ErrorKind, Labels } from "./bindings";
 import { isUiError, type UiError } from "./api";
 
 /** A category's label from the core's vocabulary (its id when the vocabulary does not know it). */
@@ -12,18 +12,6 @@ export function categoryLabel(labels: Labels | null, id: string | null | undefin
 /** A region's name ("European Union" for EU), for tooltips beside its code. */
 export function regionName(labels: Labels | null, id: string): string {
   return labels?.regions.find((r) => r.id === id)?.label ?? id;
-}
-
-/** What a bookmark's state means for the person reading the binder (nothing when current). */
-export function bookmarkStateText(state: BookmarkState): string {
-  switch (state) {
-    case "changed":
-      return "This document changed after it was bookmarked; the page may say something else now.";
-    case "missing":
-      return "This document is no longer in the library.";
-    case "current":
-      return "";
-  }
 }
 
 /** What a person can do about an error of this kind, when there is something to do. */

@@ -260,7 +260,8 @@ fn bookmark(lib: &Library, cmd: &BookmarkCommand, out: &mut Out) -> Result<ExitC
             for b in list {
                 let quote = b.quote.map(|q| format!("\n      “{q}”")).unwrap_or_default();
                 let note = if b.note.is_empty() { String::new() } else { format!("\n      note: {}", b.note) };
-                writeln!(out, "{:>4}  {}, {}  [{:?}]{quote}{note}", b.id, b.document_title, b.page_label, b.state)?;
+                let state = if b.state_note.is_empty() { String::new() } else { format!("\n      ! {}", b.state_note) };
+                writeln!(out, "{:>4}  {}, {}{quote}{note}{state}", b.id, b.document_title, b.page_label)?;
             }
         }
         BookmarkCommand::Edit { id, note, tags } => {

@@ -58,6 +58,18 @@ pub enum BookmarkState {
     Missing,
 }
 
+impl BookmarkState {
+    /// What the state means to the person relying on the bookmark, in one sentence (none when the
+    /// document is as it was). The app, the CLI and evidence packages all say it this way.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            BookmarkState::Current => None,
+            BookmarkState::Changed => Some("The document changed after this bookmark was made; the page may say something else now."),
+            BookmarkState::Missing => Some("The document is no longer in the library."),
+        }
+    }
+}
+
 /// A bookmark with its citation and the current state of its document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Bookmark {
@@ -85,6 +97,8 @@ pub struct Bookmark {
     pub binders: Vec<i64>,
     /// Whether the document is still there as it was.
     pub state: BookmarkState,
+    /// What `state` means, in a sentence ([`BookmarkState::note`]); empty when current.
+    pub state_note: String,
     /// Created (RFC 3339).
     pub created_at: String,
     /// Last changed (RFC 3339).
@@ -186,6 +200,7 @@ impl Catalog {
                         tags: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
                         binders: Vec::new(),
                         state: BookmarkState::Missing,
+                        state_note: String::new(),
                         created_at: r.get(9)?,
                         updated_at: r.get(10)?,
                     })
@@ -203,6 +218,7 @@ impl Catalog {
             b.state = BookmarkState::Changed;
             b.document_id = Some(d.id);
         }
+        b.state_note = b.state.note().unwrap_or_default().to_string();
         Ok(b)
     }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::bookmarks::BookmarkState;
 use crate::catalog::{now, Catalog};
 use crate::error::{Error, Result};
-use crate::files::{content_hash, hash_file, library_file};
+use crate::files::{content_hash, hash_file, library_file, read_regular};
 
 /// The manifest's format name; bump the number on an incompatible change.
 pub const PACKAGE_FORMAT: &str = "trustshelf-evidence-package/1";
@@ -104,10 +104,8 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
         let n = i + 1;
         let doc = b.document_id.and_then(|id| catalog.document(id).ok());
         let standards = doc.as_ref().map(|d| d.metadata.standards.join(", ")).unwrap_or_default();
-        match b.state {
-            BookmarkState::Current => {}
-            BookmarkState::Changed => warnings.push(format!("bookmark {n} ({}, {}): the document changed since it was bookmarked", b.document_title, b.page_label)),
-            BookmarkState::Missing => warnings.push(format!("bookmark {n} ({}, {}): the document is no longer in the library", b.document_title, b.page_label)),
+        if let Some(note) = b.state.note() {
+            warnings.push(format!("bookmark {n} ({}, {}): {note}", b.document_title, b.page_label));
         }
         let page_file = format!("pages/{n:03}-{}-p{}.txt", safe_name(&b.document_title, 60), b.page);
         let page_text = if b.state == BookmarkState::Current { catalog.page(&b.document_hash, b.page)?.map(|p| p.text) } else { None };
@@ -122,7 +120,7 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
                 let src = library_file(root, &b.document_path);
                 let name = format!("files/{}", b.document_path.split('/').map(|p| safe_name(p, 120)).collect::<Vec<_>>().join("/"));
                 if !originals_added.contains(&name) {
-                    match std::fs::read(&src) {
+                    match read_regular(&src) {
                         Ok(bytes) if content_hash(&bytes) == b.document_hash => {
                             files.insert(name.clone(), bytes);
                             originals_added.insert(name.clone());
@@ -136,11 +134,7 @@ pub fn export_binder(catalog: &Catalog, root: Option<&Path>, binder: i64, dest: 
                 }
             }
         }
-        let state = match b.state {
-            BookmarkState::Current => String::new(),
-            BookmarkState::Changed => "<p class=warn>The document changed after this bookmark was made.</p>".into(),
-            BookmarkState::Missing => "<p class=warn>The document is no longer in the library.</p>".into(),
-        };
+        let state = b.state.note().map(|note| format!("<p class=warn>{}</p>", escape(note))).unwrap_or_default();
         rows.push_str(&format!(
             "<article><h2>{n}. {title}</h2><p class=cite>{path} · {label}{std}{orig} · <a href=\"{page_file}\">page text</a></p>{state}{quote}{note}{tags}<p class=hash>SHA-256 {hash}</p></article>\n",
             title = escape(&b.document_title),

@@ -6,7 +6,7 @@ import { mountBinders } from "./binders";
 
 function mount(answers = {}) {
   document.body.innerHTML = `<section id="side"></section><main id="middle"></main>`;
-  const ctx = context({ list_bookmarks: [bookmark(), bookmark({ id: 6, page: 9, page_label: "p. 9", state: "changed", quote: null })], list_binders: [BINDER], ...answers });
+  const ctx = context({ list_bookmarks: [bookmark(), bookmark({ id: 6, page: 9, page_label: "p. 9", state: "changed", state_note: "The document changed after this bookmark was made; the page may say something else now.", quote: null })], list_binders: [BINDER], ...answers });
   const middle = document.querySelector<HTMLElement>("#middle")!;
   mountBinders(ctx, document.querySelector("#side")!, middle);
   return { ctx, middle };
@@ -28,7 +28,7 @@ describe("binders pane", () => {
     expect(cards.length).toBe(2);
     expect(cards[0].textContent).toContain("proves CC6.1");
     expect(cards[0].querySelector("blockquote")!.textContent).toBe("MFA everywhere");
-    expect(cards[1].textContent).toContain("This document changed after it was bookmarked");
+    expect(cards[1].querySelector(".notice")!.textContent).toBe("The document changed after this bookmark was made; the page may say something else now.");
   });
 
   it("deletes a bookmark with undo, and reorders", async () => {

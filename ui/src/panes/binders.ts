@@ -5,7 +5,7 @@ import type { Binder, Bookmark } from "../bindings";
 import { chooseSavePath } from "../api";
 import { escapeHtml, move, parseTags } from "../logic";
 import type { AppState } from "../state";
-import { bookmarkStateText, errorText } from "../words";
+import { errorText } from "../words";
 import { $, type Context } from "./context";
 import { openDocument } from "./viewer";
 
@@ -125,11 +125,10 @@ export function mountBinders(ctx: Context, sidebar: HTMLElement, middle: HTMLEle
 function binderView(s: AppState, binder: Binder, bookmarks: Bookmark[]): string {
   const cards = bookmarks
     .map((b, i) => {
-      const warning = bookmarkStateText(b.state);
       const others = s.binders.filter((x) => x.id !== binder.id);
       return `<li class="card" data-testid="bookmark-card" draggable="true" data-index="${i}" data-id="${b.id}">
         <div class="cite"><strong>${escapeHtml(b.document_title)}</strong> · ${escapeHtml(b.page_label)}</div>
-        ${warning ? `<div class="notice">${escapeHtml(warning)}</div>` : ""}
+        ${b.state_note ? `<div class="notice">${escapeHtml(b.state_note)}</div>` : ""}
         ${b.quote ? `<blockquote>${escapeHtml(b.quote)}</blockquote>` : ""}
         <div class="note" data-testid="bookmark-card-note">${escapeHtml(b.note)}</div>
         <div class="badges">${b.tags.map((t) => `<span class="badge tag">${escapeHtml(t)}</span>`).join("")}</div>

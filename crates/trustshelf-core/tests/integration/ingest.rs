@@ -66,6 +66,9 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
     assert_eq!(r.removed, 1);
     assert_eq!(search(&lib, "zebracorn").total_documents, 0);
     assert_eq!(lib.bookmark(notes_b.id).unwrap().state, BookmarkState::Missing);
+    // What the state means is said once, by the core, for the app, the CLI and evidence packages.
+    assert_eq!(lib.bookmark(notes_b.id).unwrap().state_note, "The document is no longer in the library.");
+    assert!(lib.bookmark(b_access.id).unwrap().state_note.starts_with("The document changed after this bookmark was made"));
 
     // Delete the index folder: reopening rebuilds it from the catalog, bookmarks intact.
     drop(lib);
