@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{user_reason, Catalog, FileState};
 use crate::error::{Error, ExtractError, Result};
-use crate::extract::{detect_format, Extraction, Format};
+use crate::extract::{detect_format, split_file_name, Extraction, Format};
 use crate::files::{catalog_path, describe_file_type, hash_file, read_head};
 use crate::index::{IndexedDocument, PageIndex};
 use crate::metadata::{infer, parse_sidecar, Sidecar};
@@ -240,7 +240,7 @@ impl Probe for Disk {
     }
     fn format(&mut self, file: &FoundFile) -> std::io::Result<Option<Format>> {
         let head = read_head(&file.abs)?;
-        Ok(detect_format(&head, Path::new(&file.rel).extension().and_then(|e| e.to_str())))
+        Ok(detect_format(&head, split_file_name(&file.rel).1))
     }
 }
 

@@ -293,7 +293,7 @@ fn date_rules() -> &'static DateRules {
 pub fn infer(file_name: &str, format: Format, extraction: Option<&Extraction>) -> Metadata {
     let v = vocabulary();
     let mut m = Metadata::default();
-    let stem = file_name.rsplit_once('.').map(|(s, _)| s).unwrap_or(file_name);
+    let stem = crate::extract::split_file_name(file_name).0;
     let file_title = stem.replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
     let Some(ex) = extraction else {
         m.title = Some(file_title);

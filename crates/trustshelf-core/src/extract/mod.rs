@@ -71,7 +71,7 @@ impl Format {
     pub fn from_extension(ext: &str) -> Option<Format> {
         Some(match ext.to_ascii_lowercase().as_str() {
             "pdf" => Format::Pdf,
-            "md" | "markdown" => Format::Markdown,
+            "md" | "markdown" | "mdx" | "mkd" => Format::Markdown,
             "html" | "htm" | "xhtml" => Format::Html,
             "txt" | "text" => Format::Text,
             "docx" => Format::Docx,
@@ -81,6 +81,23 @@ impl Format {
             _ => return None,
         })
     }
+}
+
+/// Suffixes of template files, which are their format underneath: `policy.md.tmpl` is Markdown with
+/// placeholders (kept as text).
+const TEMPLATE_SUFFIXES: [&str; 5] = ["tmpl", "tpl", "template", "j2", "jinja"];
+
+/// A file name's stem and the extension that names its format, looking through a template suffix:
+/// `SSP.md.tmpl` → (`SSP`, `md`), `report.pdf` → (`report`, `pdf`), `README` → (`README`, none).
+pub fn split_file_name(name: &str) -> (&str, Option<&str>) {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let Some((stem, ext)) = base.rsplit_once('.').filter(|(stem, _)| !stem.is_empty()) else { return (base, None) };
+    if TEMPLATE_SUFFIXES.contains(&ext.to_ascii_lowercase().as_str()) {
+        if let Some((inner, format)) = stem.rsplit_once('.').filter(|(inner, _)| !inner.is_empty()) {
+            return (inner, Some(format));
+        }
+    }
+    (stem, Some(ext))
 }
 
 /// Decides a file's format from its first bytes, falling back to the extension for text formats.
@@ -271,6 +288,18 @@ mod tests {
         assert_eq!(detect_format(b"plain words", None), None);
         assert_eq!(detect_format(b"a,b\n1,2\n", Some("csv")), Some(Format::Csv));
         assert_eq!(detect_format(b"", Some("pdf")), Some(Format::Pdf));
+        assert_eq!(detect_format(b"# {{ .Title }}\n\nThe {{ .System }} encrypts data.", split_file_name("templates/SSP.md.tmpl").1), Some(Format::Markdown));
+        assert_eq!(detect_format(b"import X from './x'\n\n# Title", split_file_name("docs/page.mdx").1), Some(Format::Markdown));
+    }
+
+    #[test]
+    fn file_names_name_their_format_through_template_suffixes() {
+        assert_eq!(split_file_name("templates/SSP.md.tmpl"), ("SSP", Some("md")));
+        assert_eq!(split_file_name("a/b/report.PDF"), ("report", Some("PDF")));
+        assert_eq!(split_file_name("policy.markdown"), ("policy", Some("markdown")));
+        assert_eq!(split_file_name("page.j2"), ("page", Some("j2")));
+        assert_eq!(split_file_name("README"), ("README", None));
+        assert_eq!(split_file_name(".trustshelfignore"), (".trustshelfignore", None));
     }
 
     #[test]

@@ -83,6 +83,24 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
 }
 
 #[test]
+fn markdown_templates_and_mdx_are_indexed_as_markdown_with_their_placeholders() {
+    let lib_dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    write(lib_dir.path(), "templates/SSP.md.tmpl", "# {{ .System }} System Security Plan\n\n## Encryption\n\nThe {{ .System }} encrypts data at rest with AES-256.");
+    write(lib_dir.path(), "docs/intro.mdx", "import Box from './box'\n\n# Access reviews\n\nAccess is reviewed quarterly. <Box>Owners sign off.</Box>");
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    assert!(r.skipped.is_empty() && r.failed.is_empty(), "{r:?}");
+    assert_eq!(r.added, 2);
+    let ssp = lib.document("templates/SSP.md.tmpl").unwrap();
+    assert_eq!(ssp.format, trustshelf_core::Format::Markdown);
+    assert_eq!(ssp.metadata.title.as_deref(), Some("{{ .System }} System Security Plan"));
+    assert_eq!(search(&lib, "AES-256").documents[0].path, "templates/SSP.md.tmpl");
+    assert_eq!(search(&lib, "\"System }} encrypts\"").total_documents, 1, "placeholders stay searchable text");
+    assert_eq!(search(&lib, "quarterly").documents[0].path, "docs/intro.mdx");
+}
+
+#[test]
 fn invalid_sidecar_is_reported_and_the_document_still_indexed() {
     let lib_dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
