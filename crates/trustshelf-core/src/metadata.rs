@@ -349,7 +349,9 @@ pub fn infer(file_name: &str, format: Format, extraction: Option<&Extraction>) -
     }
     m.regions = regions;
 
-    m.category = Some(infer_category(&title, &file_title, &head, format, &m.standards).to_string());
+    // An OSCAL document says what it is by its model; anything else is read for clues.
+    let category = crate::extract::oscal_category(&ex.extractor).unwrap_or_else(|| infer_category(&title, &file_title, &head, format, &m.standards));
+    m.category = Some(category.to_string());
     m.language = Some(detect_language(&body).to_string());
 
     let rules = date_rules();

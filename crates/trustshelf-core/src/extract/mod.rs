@@ -8,8 +8,11 @@ mod docx;
 mod html;
 mod markdown;
 mod pdf;
-mod sheet;
 mod plain;
+mod sheet;
+mod structured;
+
+pub use structured::oscal_category;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +38,12 @@ pub enum Format {
     Ods,
     /// Comma-separated values.
     Csv,
+    /// JSON (OSCAL understood).
+    Json,
+    /// XML (OSCAL understood).
+    Xml,
+    /// YAML (OSCAL understood).
+    Yaml,
 }
 
 impl Format {
@@ -49,6 +58,9 @@ impl Format {
             Format::Xlsx => "xlsx",
             Format::Ods => "ods",
             Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xml => "xml",
+            Format::Yaml => "yaml",
         }
     }
 
@@ -63,6 +75,9 @@ impl Format {
             "xlsx" => Format::Xlsx,
             "ods" => Format::Ods,
             "csv" => Format::Csv,
+            "json" => Format::Json,
+            "xml" => Format::Xml,
+            "yaml" => Format::Yaml,
             _ => return None,
         })
     }
@@ -78,6 +93,9 @@ impl Format {
             "xlsx" | "xlsm" => Format::Xlsx,
             "ods" => Format::Ods,
             "csv" => Format::Csv,
+            "json" => Format::Json,
+            "xml" => Format::Xml,
+            "yaml" | "yml" => Format::Yaml,
             _ => return None,
         })
     }
@@ -191,6 +209,9 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Extraction, ExtractError>
         Format::Docx => docx::extract(bytes)?,
         Format::Xlsx | Format::Ods => sheet::extract_workbook(bytes, format)?,
         Format::Csv => sheet::extract_csv(bytes)?,
+        Format::Json => structured::extract_json(bytes)?,
+        Format::Xml => structured::extract_xml(bytes)?,
+        Format::Yaml => structured::extract_yaml(bytes)?,
     };
     let chars: usize = extraction.pages.iter().map(|p| p.text.trim().len()).sum();
     if chars == 0 {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use trustshelf_core::{Library, Status};
 
-use crate::util::{worker, shared, walk};
+use crate::util::{search, shared, walk, worker};
 
 #[test]
 fn every_shared_pdf_is_indexed_or_has_a_recorded_reason() {
@@ -73,4 +73,43 @@ fn corpus_metadata_inference_agrees_with_the_manifest() {
     eprintln!("metadata inference vs MANIFEST.tsv over {n} documents: category {:.0} %, region {:.0} %, standards {:.0} %", pct(cat), pct(reg), pct(std));
     assert_eq!(n, 60);
     assert!(pct(cat) >= 75.0 && pct(reg) >= 80.0 && pct(std) >= 60.0);
+}
+
+#[test]
+fn real_oscal_catalogs_and_profiles_are_indexed_a_control_per_page() {
+    let Some(shared) = shared() else { return };
+    let oscal = shared.join("frameworks/oscal");
+    let lib_dir = tempfile::tempdir().unwrap();
+    for f in ["NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json", "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"] {
+        std::fs::copy(oscal.join(f), lib_dir.path().join(f)).unwrap();
+    }
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let r = lib.index(Some(lib_dir.path()), &mut |_| {}).unwrap();
+    assert!(r.failed.is_empty() && r.skipped.is_empty(), "{r:?}");
+
+    let catalog = lib.document("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json").unwrap();
+    assert_eq!(catalog.format, trustshelf_core::Format::Json);
+    assert_eq!(catalog.metadata.title.as_deref(), Some("NIST Special Publication 800-53 Revision 5.1.1 LOW IMPACT BASELINE"));
+    assert_eq!(catalog.metadata.category.as_deref(), Some("framework"));
+    // The LOW baseline holds 149 controls and enhancements: a page each, plus metadata and back matter.
+    let pages = lib.pages(catalog.id).unwrap();
+    // (A control longer than a page continues on the next, labelled "(2/2)": count each ID once.)
+    let mut controls: Vec<&str> = pages.iter().filter_map(|p| p.label.split(' ').next()).filter(|id| id.len() >= 4 && id.as_bytes()[2] == b'-' && id[..2].chars().all(|c| c.is_ascii_uppercase())).collect();
+    controls.dedup();
+    assert_eq!(controls.len(), 149, "{controls:?}");
+    assert!(controls.contains(&"AC-2") && controls.contains(&"IA-2(1)"), "{controls:?}");
+
+    // A control ID as an auditor types it finds the control's own page first.
+    let hit = search(&lib, "IA-2(1)");
+    let doc = hit.documents.iter().find(|d| d.id == catalog.id).expect("the catalog matches IA-2(1)");
+    let best = &pages[doc.pages[0].page as usize - 1];
+    assert!(best.label.starts_with("IA-2(1) "), "{:?}", best.label);
+    let ia = search(&lib, "\"identification and authentication\" multi-factor");
+    assert!(ia.documents.iter().any(|d| d.id == catalog.id));
+
+    let profile = lib.document("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json").unwrap();
+    assert_eq!(profile.metadata.category.as_deref(), Some("framework"));
+    let import = lib.pages(profile.id).unwrap().into_iter().find(|p| p.label.starts_with("Import ")).expect("an import page");
+    assert!(import.text.contains("AC-2(1)") && import.text.contains("SC-7"), "{}", &import.text[..200.min(import.text.len())]);
 }
