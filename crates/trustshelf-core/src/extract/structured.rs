@@ -524,8 +524,9 @@ mod tests {
 </catalog>"#;
 
     #[test]
-    fn an_oscal_catalog_becomes_a_page_per_control_in_json_and_in_xml() {
-        for (syntax, ex) in [("json", extract_json(CATALOG_JSON.as_bytes()).unwrap()), ("xml", extract_xml(CATALOG_XML.as_bytes()).unwrap())] {
+    fn an_oscal_catalog_becomes_a_page_per_control_in_json_xml_and_yaml() {
+        let yaml = serde_yaml::to_string(&serde_json::from_str::<Value>(CATALOG_JSON).unwrap()).unwrap();
+        for (syntax, ex) in [("json", extract_json(CATALOG_JSON.as_bytes()).unwrap()), ("xml", extract_xml(CATALOG_XML.as_bytes()).unwrap()), ("yaml", extract_yaml(yaml.as_bytes()).unwrap())] {
             assert_eq!(ex.extractor, "oscal-catalog", "{syntax}");
             assert_eq!(ex.title.as_deref(), Some("Tiny Catalog"), "{syntax}");
             let labels: Vec<&str> = ex.pages.iter().map(|p| p.label.as_str()).collect();
