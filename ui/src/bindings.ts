@@ -13,7 +13,7 @@ kind: ErrorKind,
  */
 message: string, };
 
-export type Format = "pdf" | "markdown" | "html" | "text" | "docx" | "xlsx" | "ods" | "csv" | "json" | "xml" | "yaml";
+export type Format = "pdf" | "markdown" | "html" | "text" | "docx" | "xlsx" | "ods" | "csv" | "json" | "xml" | "yaml" | "pptx" | "odt";
 
 export type Page = { 
 /**

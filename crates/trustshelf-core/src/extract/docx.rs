@@ -125,7 +125,7 @@ struct Paragraph {
     page_break_after: bool,
 }
 
-fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, ExtractError> {
+pub(super) fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, ExtractError> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -140,7 +140,7 @@ fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Opt
     Ok(Some(s))
 }
 
-fn core_title(xml: &str) -> Option<String> {
+pub(super) fn core_title(xml: &str) -> Option<String> {
     let mut reader = Reader::from_str(xml);
     let mut in_title = false;
     loop {

@@ -7,6 +7,7 @@
 mod docx;
 mod html;
 mod markdown;
+mod office;
 mod pdf;
 mod plain;
 mod sheet;
@@ -44,6 +45,10 @@ pub enum Format {
     Xml,
     /// YAML (OSCAL understood).
     Yaml,
+    /// PowerPoint (OOXML).
+    Pptx,
+    /// OpenDocument text.
+    Odt,
 }
 
 impl Format {
@@ -61,6 +66,8 @@ impl Format {
             Format::Json => "json",
             Format::Xml => "xml",
             Format::Yaml => "yaml",
+            Format::Pptx => "pptx",
+            Format::Odt => "odt",
         }
     }
 
@@ -78,6 +85,8 @@ impl Format {
             "json" => Format::Json,
             "xml" => Format::Xml,
             "yaml" => Format::Yaml,
+            "pptx" => Format::Pptx,
+            "odt" => Format::Odt,
             _ => return None,
         })
     }
@@ -96,6 +105,8 @@ impl Format {
             "json" => Format::Json,
             "xml" => Format::Xml,
             "yaml" | "yml" => Format::Yaml,
+            "pptx" => Format::Pptx,
+            "odt" => Format::Odt,
             _ => return None,
         })
     }
@@ -127,7 +138,7 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
     }
     if head.starts_with(b"PK\x03\x04") {
         return match claimed {
-            Some(f @ (Format::Docx | Format::Xlsx | Format::Ods)) => Some(f),
+            Some(f @ (Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt)) => Some(f),
             _ => zip_kind(head),
         };
     }
@@ -137,7 +148,7 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
     if looks_binary(head) {
         // A binary file named like a binary format we read is that format, broken: extraction will
         // say precisely how. Anything else binary is not ours.
-        return claimed.filter(|f| matches!(f, Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods));
+        return claimed.filter(|f| matches!(f, Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt));
     }
     let lower = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
     let trimmed = lower.trim_start_matches('\u{feff}').trim_start();
@@ -145,7 +156,7 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
         return Some(Format::Html);
     }
     match claimed {
-        Some(Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods) => Some(Format::Text),
+        Some(Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt) => Some(Format::Text),
         Some(f) => Some(f),
         None => None,
     }
@@ -157,8 +168,12 @@ fn zip_kind(head: &[u8]) -> Option<Format> {
         Some(Format::Docx)
     } else if s.contains("xl/") {
         Some(Format::Xlsx)
+    } else if s.contains("ppt/") {
+        Some(Format::Pptx)
     } else if s.contains("opendocument.spreadsheet") {
         Some(Format::Ods)
+    } else if s.contains("opendocument.text") {
+        Some(Format::Odt)
     } else {
         None
     }
@@ -212,6 +227,8 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Extraction, ExtractError>
         Format::Json => structured::extract_json(bytes)?,
         Format::Xml => structured::extract_xml(bytes)?,
         Format::Yaml => structured::extract_yaml(bytes)?,
+        Format::Pptx => office::extract_pptx(bytes)?,
+        Format::Odt => office::extract_odt(bytes)?,
     };
     let chars: usize = extraction.pages.iter().map(|p| p.text.trim().len()).sum();
     if chars == 0 {

@@ -101,6 +101,39 @@ fn markdown_templates_and_mdx_are_indexed_as_markdown_with_their_placeholders() 
 }
 
 #[test]
+fn slides_opendocument_text_oscal_xml_and_yaml_are_indexed_in_pages() {
+    use std::io::Write;
+    let zip = |files: &[(&str, &str)]| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut out);
+        for (name, body) in files {
+            z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        out.into_inner()
+    };
+    let lib_dir = tempfile::tempdir().unwrap();
+    let root = lib_dir.path();
+    let slide = |t: &str| format!("<p:sld xmlns:a=\"a\" xmlns:p=\"p\"><a:p><a:r><a:t>{t}</a:t></a:r></a:p></p:sld>");
+    std::fs::write(root.join("deck.pptx"), zip(&[("ppt/slides/slide1.xml", &slide("Trust overview")), ("ppt/slides/slide2.xml", &slide("Keys rotate every ninety days"))])).unwrap();
+    std::fs::write(root.join("policy.odt"), zip(&[("content.xml", "<d xmlns:text=\"t\"><text:h text:outline-level=\"1\">Backups</text:h><text:p>Restores are tested monthly.</text:p></d>")])).unwrap();
+    write(root, "oscal/catalog.xml", "<catalog xmlns=\"http://csrc.nist.gov/ns/oscal/1.0\"><metadata><title>Mini catalog</title></metadata><control id=\"sc-13\"><title>Cryptographic Protection</title><part name=\"statement\"><p>Implement FIPS-validated cryptography.</p></part></control></catalog>");
+    write(root, "config/backup.yaml", "schedule:\n  full: weekly\n  incremental: hourly\n");
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let r = lib.index(Some(root), &mut |_| {}).unwrap();
+    assert!(r.failed.is_empty() && r.skipped.is_empty(), "{r:?}");
+    assert_eq!(r.added, 4);
+    let found = |q: &str| search(&lib, q).documents.first().map(|d| (d.path.clone(), d.format, d.pages[0].page));
+    assert_eq!(found("ninety"), Some(("deck.pptx".into(), trustshelf_core::Format::Pptx, 2)));
+    assert_eq!(found("monthly"), Some(("policy.odt".into(), trustshelf_core::Format::Odt, 1)));
+    assert_eq!(found("SC-13"), Some(("oscal/catalog.xml".into(), trustshelf_core::Format::Xml, 2)));
+    assert_eq!(lib.document("oscal/catalog.xml").unwrap().metadata.category.as_deref(), Some("framework"));
+    assert_eq!(found("hourly"), Some(("config/backup.yaml".into(), trustshelf_core::Format::Yaml, 1)));
+}
+
+#[test]
 fn invalid_sidecar_is_reported_and_the_document_still_indexed() {
     let lib_dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
