@@ -17,12 +17,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(ExtractError::NotValid("PDF (no %PDF header)".into()));
     }
-    let mut doc = match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
-        Ok(Ok(doc)) => doc,
-        Ok(Err(lopdf::Error::Decryption(_))) => return Err(ExtractError::PasswordRequired),
-        Ok(Err(e)) => return Err(classify_load_error(&e.to_string())),
-        Err(panic) => return Err(ExtractError::ParserCrash(panic_message(&panic))),
-    };
+    let mut doc = open(bytes)?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ExtractError::PasswordRequired);
     }
@@ -103,6 +98,81 @@ fn prepare(doc: &mut Document) {
             }
         }
     }
+}
+
+/// The document, repaired when lopdf rejects it as damaged or finds no pages in it: a damaged file
+/// gets a reconstruction attempt (see [`repairs`]) before it is called damaged.
+fn open(bytes: &[u8]) -> Result<Document, ExtractError> {
+    let reason = match load(bytes) {
+        // An encrypted document's pages are read once it is decrypted.
+        Ok(doc) if doc.is_encrypted() || !doc.get_pages().is_empty() => return Ok(doc),
+        Ok(_) => "the PDF has no pages".to_string(),
+        Err(ExtractError::Damaged(reason)) => reason,
+        Err(e) => return Err(e),
+    };
+    repairs(bytes).into_iter().find_map(|repaired| load(&repaired).ok().filter(|d| !d.get_pages().is_empty())).ok_or(ExtractError::Damaged(reason))
+}
+
+fn load(bytes: &[u8]) -> Result<Document, ExtractError> {
+    match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(lopdf::Error::Decryption(_))) => Err(ExtractError::PasswordRequired),
+        Ok(Err(e)) => Err(classify_load_error(&e.to_string())),
+        Err(panic) => Err(ExtractError::ParserCrash(panic_message(&panic))),
+    }
+}
+
+/// Repaired versions of a PDF that lopdf would not load, to try in order (as pdftotext's
+/// reconstruction does): the file from its `%PDF-` header on, when something was written before it
+/// (a tool's console output, a mail header) and every offset is off by that much; then the file
+/// with a cross-reference table rebuilt from its `N G obj` markers and a trailer naming its catalog.
+fn repairs(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let start = bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
+    let from_header = &bytes[start..];
+    let mut out = Vec::new();
+    if start > 0 {
+        out.push(from_header.to_vec());
+    }
+    if let Some(rebuilt) = rebuilt_xref(from_header) {
+        out.push(rebuilt);
+    }
+    out
+}
+
+/// `pdf` with a new cross-reference table and trailer appended: each object at the last place its
+/// `N G obj` marker appears (later revisions win), the catalog found by `/Type /Catalog`. None when
+/// no catalog is found, or the file is encrypted (a rebuilt trailer would lose its keys).
+fn rebuilt_xref(pdf: &[u8]) -> Option<Vec<u8>> {
+    static MARKER: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| regex::bytes::Regex::new(r"(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b").expect("valid marker pattern"));
+    static CATALOG: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| regex::bytes::Regex::new(r"/Type\s*/Catalog\b").expect("valid catalog pattern"));
+    if pdf.windows(8).any(|w| w == b"/Encrypt") {
+        return None;
+    }
+    let mut objects: std::collections::BTreeMap<u32, (u16, usize)> = std::collections::BTreeMap::new();
+    for m in MARKER.captures_iter(pdf) {
+        let (number, generation) = (m.get(1)?, m.get(2)?);
+        let (Ok(n), Ok(g)) = (std::str::from_utf8(number.as_bytes()).ok()?.parse::<u32>(), std::str::from_utf8(generation.as_bytes()).ok()?.parse::<u16>()) else { continue };
+        objects.insert(n, (g, number.start()));
+    }
+    // The catalog: the object whose body (up to the next marker) says /Type /Catalog.
+    let starts: Vec<usize> = objects.values().map(|(_, at)| *at).collect();
+    let root = objects.iter().find(|(_, (_, at))| {
+        let end = starts.iter().copied().filter(|s| s > at).min().unwrap_or(pdf.len());
+        CATALOG.is_match(&pdf[*at..end])
+    })?;
+    let size = objects.keys().next_back()? + 1;
+    let mut out = pdf.to_vec();
+    out.extend_from_slice(b"\n");
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for n in 0..size {
+        match objects.get(&n) {
+            Some((g, at)) if n > 0 => out.extend_from_slice(format!("{at:010} {g:05} n\r\n").as_bytes()),
+            _ => out.extend_from_slice(b"0000000000 65535 f\r\n"),
+        }
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {size} /Root {} {} R >>\nstartxref\n{xref_at}\n%%EOF\n", root.0, root.1 .0).as_bytes());
+    Some(out)
 }
 
 fn classify_load_error(msg: &str) -> ExtractError {
@@ -206,6 +276,55 @@ mod tests {
         assert!(matches!(extract(b""), Err(ExtractError::NotValid(_))));
         assert!(matches!(extract(b"<html>hi</html>"), Err(ExtractError::NotValid(_))));
         assert!(matches!(extract(b"%PDF-1.4\n1 0 obj"), Err(ExtractError::Damaged(_))));
+    }
+
+    /// A one-page PDF showing `text` in Helvetica, with a correct cross-reference table.
+    fn tiny_pdf(text: &str) -> Vec<u8> {
+        let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        ];
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
+        for at in offsets {
+            pdf.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes());
+        }
+        pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+        pdf
+    }
+
+    fn words(ex: &Extraction) -> String {
+        ex.pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn damaged_files_that_can_be_read_are_reconstructed() {
+        let good = tiny_pdf("Incident response plan");
+        assert!(words(&extract(&good).unwrap()).contains("Incident response plan"));
+        // Console output written before the header shifts every offset.
+        let prefixed = [b"GPL Ghostscript 10.02.0\nProcessing pages 1 through 1.\nPage 1\n".as_slice(), &good].concat();
+        assert!(words(&extract(&prefixed).unwrap()).contains("Incident response plan"));
+        // The cross-reference table and trailer cut off: rebuilt from the object markers.
+        let cut = good.windows(4).position(|w| w == b"xref").unwrap();
+        let truncated = &good[..cut];
+        assert!(matches!(load(truncated), Err(ExtractError::Damaged(_))), "lopdf alone rejects it");
+        let ex = extract(truncated).unwrap();
+        assert!(words(&ex).contains("Incident response plan"), "{ex:?}");
+        // Offsets pointing into the void: rebuilt too.
+        let wrong = String::from_utf8(good.clone()).unwrap().replacen("0000000009 00000 n", "0000009999 00000 n", 1);
+        assert!(words(&extract(wrong.as_bytes()).unwrap()).contains("Incident response plan"));
+        // Nothing to rebuild from: still damaged, with the loader's reason.
+        assert!(matches!(extract(b"%PDF-1.4\n1 0 obj << /Type /Pages >> endobj\n"), Err(ExtractError::Damaged(_))));
     }
 
     #[test]

@@ -31,6 +31,10 @@ fn every_shared_pdf_is_indexed_or_has_a_recorded_reason() {
     assert!(by_status.get("indexed").copied().unwrap_or(0) * 10 >= pdfs.len() * 8, "{by_status:?}");
     // The encrypted sample is recognised as such.
     assert!(by_status.keys().any(|k| k.contains("password required")), "{by_status:?}");
+    // A PDF with console output before its header (every offset off) is reconstructed, not "damaged".
+    let shifted = docs.iter().find(|d| d.path == "pdfplumber-tests/issue-848.pdf").unwrap();
+    assert_eq!(shifted.status, Status::Indexed, "{:?}", shifted.reason);
+    assert!(search(&lib, "Boddicker").documents.iter().any(|d| d.id == shifted.id));
 }
 
 #[test]
