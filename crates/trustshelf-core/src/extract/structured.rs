@@ -21,8 +21,11 @@ const GROUP_BYTES: usize = 4_000;
 /// Deepest nesting read from XML (serde_json and serde_yaml bound their own).
 const MAX_XML_DEPTH: usize = 128;
 
-/// Keys whose values say nothing a person searches for.
-const NOISE_KEYS: [&str; 6] = ["uuid", "href", "media-type", "ns", "rel", "oscal-version"];
+/// Keys whose values say nothing a person searches for (identifiers of parameters and parts, links'
+/// plumbing); the control's own ID leads its page instead.
+const NOISE_KEYS: [&str; 9] = ["uuid", "href", "media-type", "ns", "rel", "oscal-version", "id", "alt-identifier", "sort-id"];
+/// Properties (`{name, value}`) that repeat what the page already says or only order it.
+const NOISE_PROPS: [&str; 3] = ["label", "sort-id", "alt-identifier"];
 
 pub(super) fn extract_json(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     let text = super::decode_text(bytes);
@@ -205,10 +208,28 @@ fn control_pages(control: &Value, pages: &mut Pages) {
     let id = control_id(str_at(control, &["id"]).unwrap_or(""));
     let title = str_at(control, &["title"]).map(one_line).unwrap_or_default();
     let head = format!("{id} {title}");
-    pages.push(head.trim(), &format!("{head}\n{}", text_of(control, &["controls", "control", "id", "title", "class"])));
+    // The statement and guidance first (they are what the control says), then its parameters;
+    // NIST's `{{ insert: param, ac-02_odp.01 }}` reads as the parameter's label.
+    let parts = children(control, "parts", "part").map(|p| text_of(p, &[])).collect::<String>();
+    let rest = text_of(control, &["controls", "control", "id", "title", "class", "parts", "part"]);
+    let params: Vec<(String, String)> = children(control, "params", "param")
+        .filter_map(|p| Some((str_at(p, &["id"])?.to_string(), str_at(p, &["label"]).map(one_line)?)))
+        .collect();
+    pages.push(head.trim(), &insert_params(&format!("{head}\n{parts}{rest}"), &params));
     for c in children(control, "controls", "control") {
         control_pages(c, pages);
     }
+}
+
+/// `text` with each `{{ insert: param, ID }}` replaced by `[label]` of that parameter.
+fn insert_params(text: &str, params: &[(String, String)]) -> String {
+    static INSERT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| regex::Regex::new(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}").expect("valid insert pattern"));
+    INSERT
+        .replace_all(text, |c: &regex::Captures| match params.iter().find(|(id, _)| id == &c[1]) {
+            Some((_, label)) => format!("[{label}]"),
+            None => c[0].to_string(),
+        })
+        .into_owned()
 }
 
 fn requirement_page(req: &Value, prefix: &str, pages: &mut Pages) {
@@ -285,11 +306,15 @@ fn collect(v: &Value, key: Option<&str>, skip: &[&str], out: &mut String) {
         Value::Object(o) => {
             // An OSCAL property (`{name, value}`) reads as "name: value".
             if let (Some(Value::String(name)), Some(Value::String(value))) = (o.get("name"), o.get("value")) {
-                out.push_str(&format!("{name}: {value}\n"));
+                if !NOISE_PROPS.contains(&name.as_str()) {
+                    out.push_str(&format!("{name}: {value}\n"));
+                }
                 return;
             }
+            // A part's name says what kind of part it is (statement, item, guidance): plumbing.
+            let part = o.contains_key("prose") || o.contains_key("parts");
             for (k, child) in o {
-                if skip.contains(&k.as_str()) || NOISE_KEYS.contains(&k.as_str()) {
+                if skip.contains(&k.as_str()) || NOISE_KEYS.contains(&k.as_str()) || (part && k == "name") {
                     continue;
                 }
                 collect(child, Some(k), &[], out);
@@ -540,6 +565,19 @@ mod tests {
         assert_eq!(oscal_category("oscal-catalog"), Some("framework"));
         assert_eq!(oscal_category("oscal-assessment-results"), Some("audit-report"));
         assert_eq!(oscal_category("json"), None);
+    }
+
+    #[test]
+    fn parameters_read_as_their_labels_and_part_plumbing_is_left_out() {
+        let json = r#"{"catalog": {"metadata": {"title": "C"}, "controls": [{"id": "ac-2", "title": "Account Management",
+            "params": [{"id": "ac-02_odp.01", "props": [{"name": "label", "value": "AC-02_ODP[01]"}], "label": "prerequisites and criteria"}],
+            "parts": [{"id": "ac-2_smt", "name": "statement", "parts": [{"id": "ac-2_smt.a", "name": "item", "prose": "Require {{ insert: param, ac-02_odp.01 }} for group membership;"}]}]}]}}"#;
+        let ex = extract_json(json.as_bytes()).unwrap();
+        let page = &ex.pages[1].text;
+        assert!(page.starts_with("AC-2 Account Management\nRequire [prerequisites and criteria] for group membership;"), "{page:?}");
+        for noise in ["name: item", "name: statement", "ac-2_smt", "AC-02_ODP[01]", "ac-02_odp.01"] {
+            assert!(!page.contains(noise), "{noise} in {page:?}");
+        }
     }
 
     #[test]
