@@ -41,13 +41,13 @@ try {
     const categories = await script(`return document.querySelector('[data-testid="facet-category"]').textContent`);
     for (const label of ["Penetration test", "Regional compliance", "Framework or standard"]) if (!categories.includes(label)) throw new Error(`no category labelled ${label}: ${categories}`);
     // Every sample and fixture is indexed: nothing needs attention, and the pages are all there.
-    const status = await waitFor("the indexed status", async () => ((await text("#statusbar")).match(/Indexed 37 documents · ([\d,]+) pages/) ? await text("#statusbar") : null), 60000);
+    const status = await waitFor("the indexed status", async () => ((await text("#statusbar")).match(/Indexed 38 documents · ([\d,]+) pages/) ? await text("#statusbar") : null), 60000);
     if (status.includes("need attention") || Number(status.match(/([\d,]+) pages/)[1].replace(/,/g, "")) < 500) throw new Error(`status bar: ${status}`);
     const docs = await findAll(tid("document-item"));
     if (docs.length !== 10) throw new Error(`${docs.length} documents listed, expected the first 10`);
     await script("document.querySelector('[data-testid=\"show-more\"]').scrollIntoView({block: 'center'})");
     await click(tid("show-more"));
-    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 37);
+    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 38);
     await shot("01-library.png");
   });
 
@@ -111,6 +111,18 @@ try {
     const marked = await text(".text-page mark");
     if (marked !== "CC6.1") throw new Error(`marked ${marked}`);
     await shot("07-markdown.png");
+  });
+
+  await step("an OSCAL component definition opens at the requirement's page with its control ID marked", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "AC-2(1)");
+    await waitFor("the component definition among the results", async () => (await text("#middle")).includes("OSCAL Component Definition"));
+    await script(`Array.from(document.querySelectorAll('[data-testid="result-item"]')).find(e => e.textContent.includes('OSCAL Component Definition')).querySelector('[data-testid="result-page"]').click()`);
+    await waitFor("the requirement's page", async () => (await findAll(".text-page mark")).length > 0 && (await text(".section-label")) === "Kestrel Identity · AC-2(1)");
+    const marked = await text(".text-page mark");
+    if (marked !== "AC-2(1)") throw new Error(`marked ${marked}`);
+    if (!(await text("#viewer")).includes("Blueprint")) throw new Error("no Blueprint badge in the viewer");
+    await shot("08-oscal.png");
   });
 
   await step("no results explain what to do", async () => {

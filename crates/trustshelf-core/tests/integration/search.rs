@@ -66,6 +66,13 @@ fn control_ids_diacritics_and_stemming() {
     let (_data, lib) = sample_library();
     assert!(paths(&search(&lib, "AC-2(1)")).contains(&"fictional/kestrel-customer-responsibility-matrix.xlsx"));
     assert!(!paths(&search(&lib, "AC-2(1)")).contains(&"nist/SP800-61rev2.pdf"), "AC-2(1) must not match every AC/2");
+    // The OSCAL component definition: the requirement's own page, its ID written as people write it.
+    let oscal = search(&lib, "AC-2(1)");
+    let cd = oscal.documents.iter().find(|d| d.path == "fictional/kestrel-component-definition.json").expect("the component definition matches AC-2(1)");
+    assert_eq!(cd.category.as_deref(), Some("blueprint"));
+    let page = lib.page("fictional/kestrel-component-definition.json", cd.pages[0].page).unwrap().page;
+    assert_eq!(page.label, "Kestrel Identity · AC-2(1)");
+    assert!(page.text.contains("joiner-mover-leaver"), "{}", page.text);
     assert!(paths(&search(&lib, "A.5.23")).contains(&"fictional/kestrel-iso27001-certificate.pdf"));
     assert!(paths(&search(&lib, "CC6.1")).contains(&"fictional/kestrel-soc2-type2-2026.pdf"));
     assert!(search(&lib, "800-53").total_documents >= 3);
