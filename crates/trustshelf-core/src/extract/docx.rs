@@ -58,15 +58,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
                 current.text.push_str(&t.decode().map(|c| c.into_owned()).unwrap_or_default());
             }
             Ok(Event::GeneralRef(r)) if in_text => {
-                let name = String::from_utf8_lossy(r.as_ref()).to_string();
-                current.text.push_str(match name.as_str() {
-                    "amp" => "&",
-                    "lt" => "<",
-                    "gt" => ">",
-                    "quot" => "\"",
-                    "apos" => "'",
-                    _ => "",
-                });
+                current.text.push_str(super::office::predefined(&r));
             }
             Ok(Event::End(e)) => match e.local_name().as_ref() {
                 b"t" => in_text = false,

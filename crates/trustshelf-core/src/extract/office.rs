@@ -145,7 +145,7 @@ fn paragraphs(xml: &str, para: &[u8], run: &[u8]) -> Result<Vec<String>, String>
 }
 
 /// The five entities XML predefines; any other reference is dropped.
-fn predefined(r: &[u8]) -> &'static str {
+pub(super) fn predefined(r: &[u8]) -> &'static str {
     match r {
         b"amp" => "&",
         b"lt" => "<",

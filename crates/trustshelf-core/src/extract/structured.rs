@@ -426,13 +426,9 @@ fn xml_tree(text: &str) -> Result<Value, ExtractError> {
                 // is never expanded (no entity bombs).
                 let resolved = match r.resolve_char_ref().map_err(|e| bad(&e))? {
                     Some(c) => c,
-                    None => match &*r {
-                        b"amp" => '&',
-                        b"lt" => '<',
-                        b"gt" => '>',
-                        b"quot" => '"',
-                        b"apos" => '\'',
-                        other => return Err(ExtractError::NotValid(format!("XML (entity &{}; is not expanded)", String::from_utf8_lossy(other)))),
+                    None => match super::office::predefined(&r) {
+                        "" => return Err(ExtractError::NotValid(format!("XML (entity &{}; is not expanded)", String::from_utf8_lossy(&r)))),
+                        named => named.chars().next().unwrap_or(' '),
                     },
                 };
                 if let Some(top) = stack.last_mut() {
