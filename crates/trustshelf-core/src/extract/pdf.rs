@@ -69,7 +69,8 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })
 }
 
-/// Readies the document for text extraction: unlinks embedded TrueType font programs, then
+/// Readies the document for text extraction: rewrites CID fonts' width arrays in the one form
+/// pdf-extract reads right (see [`explicit_widths`]), unlinks embedded TrueType font programs, then
 /// decompresses every other stream but images once, in place.
 ///
 /// pdf-extract rebuilds each page's fonts from their streams on every page. For a TrueType font it
@@ -80,6 +81,22 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
 /// decompression, the streams that are used would be inflated again for every page (16 % of ingest
 /// CPU on the shared corpus).
 fn prepare(doc: &mut Document) {
+    let mut width_arrays = Vec::new();
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Dictionary(dict) = object {
+            let cid_font = dict.get(b"Subtype").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"CIDFontType0" || n == b"CIDFontType2");
+            match dict.get_mut(b"W") {
+                Ok(lopdf::Object::Array(w)) if cid_font => *w = explicit_widths(w),
+                Ok(lopdf::Object::Reference(id)) if cid_font => width_arrays.push(*id),
+                _ => {}
+            }
+        }
+    }
+    for id in width_arrays {
+        if let Ok(lopdf::Object::Array(w)) = doc.get_object_mut(id) {
+            *w = explicit_widths(w);
+        }
+    }
     let mut programs = std::collections::HashSet::new();
     for object in doc.objects.values_mut() {
         if let lopdf::Object::Dictionary(dict) = object {
@@ -98,6 +115,40 @@ fn prepare(doc: &mut Document) {
             }
         }
     }
+}
+
+/// A CID font's `/W` array with every run in the form `first [w1 w2 …]`.
+///
+/// The PDF allows two forms, `first [w1 w2 …]` and `first last w`; pdf-extract 0.12 reads the
+/// second one wrongly (every glyph of such a run gets the default width, often 0), so glyphs seem to
+/// overlap or stand apart and words break in the middle ("i s a  p hysi ca lly") — the Google
+/// Docs renderer writes its widths that way. A malformed array (a run cut short, a range that is not
+/// numbers) ends where it stops making sense; ranges are capped at 65,536 glyphs.
+fn explicit_widths(w: &[lopdf::Object]) -> Vec<lopdf::Object> {
+    use lopdf::Object;
+    let number = |o: &Object| o.as_float().map(f64::from).ok().or_else(|| o.as_i64().ok().map(|i| i as f64));
+    let mut out = Vec::with_capacity(w.len());
+    let mut i = 0;
+    while i + 1 < w.len() {
+        let Ok(first) = w[i].as_i64() else { break };
+        match &w[i + 1] {
+            Object::Array(run) => {
+                out.push(Object::Integer(first));
+                out.push(Object::Array(run.clone()));
+                i += 2;
+            }
+            last => {
+                let (Ok(last), Some(width)) = (last.as_i64(), w.get(i + 2).and_then(number)) else { break };
+                if last < first || last - first >= 65_536 {
+                    break;
+                }
+                out.push(Object::Integer(first));
+                out.push(Object::Array((first..=last).map(|_| Object::Real(width as f32)).collect()));
+                i += 3;
+            }
+        }
+    }
+    out
 }
 
 /// The document, repaired when lopdf rejects it as damaged or finds no pages in it: a damaged file
@@ -325,6 +376,20 @@ mod tests {
         assert!(words(&extract(wrong.as_bytes()).unwrap()).contains("Incident response plan"));
         // Nothing to rebuild from: still damaged, with the loader's reason.
         assert!(matches!(extract(b"%PDF-1.4\n1 0 obj << /Type /Pages >> endobj\n"), Err(ExtractError::Damaged(_))));
+    }
+
+    #[test]
+    fn cid_width_ranges_are_written_out() {
+        use lopdf::Object::{Array, Integer, Name, Real};
+        let w = vec![Integer(0), Array(vec![Integer(500), Integer(727)]), Integer(235), Integer(237), Integer(591), Integer(300)];
+        let out = explicit_widths(&w);
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert_eq!(out[2], Integer(235));
+        assert_eq!(out[3], Array(vec![Real(591.0), Real(591.0), Real(591.0)]));
+        // Hostile: a reversed or enormous range, a name where a number belongs.
+        assert!(explicit_widths(&[Integer(10), Integer(5), Integer(1)]).is_empty());
+        assert!(explicit_widths(&[Integer(0), Integer(10_000_000), Integer(1)]).is_empty());
+        assert!(explicit_widths(&[Name(b"x".to_vec()), Integer(1)]).is_empty());
     }
 
     #[test]

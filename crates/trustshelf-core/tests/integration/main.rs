@@ -5,6 +5,7 @@
 mod compat;
 mod export;
 mod ingest;
+mod recall;
 mod search;
 mod shared;
 mod util;
