@@ -6,6 +6,7 @@
 
 mod docx;
 mod html;
+mod layout;
 mod markdown;
 mod office;
 mod pdf;

@@ -1,4 +1,5 @@
-//! PDF text per page: pdf-extract first, each page guarded; lopdf's extractor as the fallback for
+//! PDF text per page: pdf-extract's glyphs assembled into words and lines (see [`super::layout`])
+//! first, each page guarded; lopdf's extractor as the fallback for
 //! pages that fail and for documents whose pdf-extract text is garbled. Encrypted files are tried with
 //! the empty password.
 
@@ -6,6 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use lopdf::Document;
 
+use super::layout::PageText;
 use super::{Extraction, Page};
 use crate::error::ExtractError;
 use crate::text::{looks_garbled, tidy};
@@ -237,12 +239,9 @@ fn classify_load_error(msg: &str) -> ExtractError {
 
 fn pdf_extract_page(doc: &Document, number: u32) -> Result<String, String> {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut s = String::new();
-        {
-            let mut out = pdf_extract::PlainTextOutput::new(&mut s);
-            pdf_extract::output_doc_page(doc, &mut out, number).map_err(|e| e.to_string())?;
-        }
-        Ok::<_, String>(s)
+        let mut page = PageText::default();
+        pdf_extract::output_doc_page(doc, &mut page, number).map_err(|e| e.to_string())?;
+        Ok::<_, String>(page.into_text())
     }));
     match result {
         Ok(r) => r,

@@ -72,6 +72,12 @@ impl<'a> Builder<'a> {
             let distance = if len >= 9 { 2 } else { 1 };
             alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(Term::from_field_text(self.f.text, w), distance, true))));
             alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(Term::from_field_text(self.f.text_en, &stem), distance, true))));
+            // A typo's stem is rarely near the right word's ("incidnet" stays "incidnet"; "incident" is
+            // indexed as "incid"): stems the typed word begins with, give or take `distance` edits.
+            for t in self.stems_typed(w, usize::from(distance), 8) {
+                self.highlight_en.insert(t.clone(), 0.5);
+                alternatives.push((Occur::Should, self.term(self.f.text_en, &t)));
+            }
         }
         Box::new(BooleanQuery::new(alternatives))
     }
@@ -92,6 +98,21 @@ impl<'a> Builder<'a> {
         let mut terms: Vec<(String, u64)> = freq.into_iter().collect();
         terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.into_iter().take(n).map(|(t, _)| t).collect()
+    }
+
+    /// Up to `n` terms of the stemmed field (the most frequent first) that the start of `w` spells
+    /// within `distance` edits (a transposition is one): the stems of the words `w` may be a typo of.
+    fn stems_typed(&self, w: &str, distance: usize, n: usize) -> Vec<String> {
+        let typed: Vec<char> = w.chars().collect();
+        let Some(first) = typed.first() else { return Vec::new() };
+        self.expand_prefix(self.f.text_en, &first.to_string(), usize::MAX)
+            .into_iter()
+            .filter(|t| {
+                let stem: Vec<char> = t.chars().collect();
+                stem.len() >= 4 && stem.len() * 2 >= typed.len() && (stem.len().saturating_sub(1)..=stem.len() + 1).any(|k| k >= 1 && k <= typed.len() && edit_distance(&typed[..k], &stem) <= distance)
+            })
+            .take(n)
+            .collect()
     }
 
     fn prefix(&mut self, p: &str, n: usize) -> Box<dyn Query> {
@@ -161,5 +182,37 @@ impl<'a> Builder<'a> {
             return self.clause(&group[0]);
         }
         Box::new(BooleanQuery::new(group.iter().map(|c| (Occur::Should, self.clause(c))).collect()))
+    }
+}
+
+/// Edits (insertions, deletions, substitutions, transpositions of neighbours) from `a` to `b`.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut rows = vec![(0..=b.len()).collect::<Vec<usize>>()];
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (rows[i - 1][j] + 1).min(row[j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(rows[i - 2][j - 2] + 1);
+            }
+        }
+        rows.push(row);
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::edit_distance;
+
+    #[test]
+    fn counts_transpositions_as_one_edit() {
+        let d = |a: &str, b: &str| edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>());
+        assert_eq!(d("incidnet", "incident"), 1);
+        assert_eq!(d("securty", "security"), 1);
+        assert_eq!(d("incid", "incid"), 0);
+        assert_eq!(d("", "abc"), 3);
+        assert_eq!(d("kitten", "sitting"), 3);
     }
 }

@@ -14,10 +14,11 @@ use trustshelf_core::{extract, Format};
 use crate::util::{shared, walk};
 
 /// The distinct words of `text`: runs of letters (after NFKC, lower-cased) of 3 or more, with a
-/// word hyphenated across a line end joined — as our extractor joins it.
+/// word hyphenated across a line end joined — as our extractor joins it (`-` or U+2010 before a
+/// lower-case letter, a soft hyphen before any).
 fn words(text: &str) -> HashSet<String> {
     let text: String = text.nfkc().collect::<String>().to_lowercase();
-    let joined = regex::Regex::new(r"(\p{L})-[ \t]*\r?\n[ \t\f]*(\p{Ll})").unwrap().replace_all(&text, "$1$2");
+    let joined = regex::Regex::new(r"(\p{L})[-\x{2010}][ \t]*\r?\n[ \t\f]*(\p{Ll})|(\p{L})\x{AD}[ \t]*\r?\n[ \t\f]*(\p{L})").unwrap().replace_all(&text, "$1$2$3$4");
     joined.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 3).map(str::to_string).collect()
 }
 

@@ -88,7 +88,8 @@ fn control_ids_diacritics_and_stemming() {
     assert!(search(&lib, "remediated").total_documents >= 1 && search(&lib, "remediation").total_documents >= 1);
     // Typos in longer words still find something; prefixes work.
     let typo = search(&lib, "incidnet");
-    assert!(typo.fuzzy && typo.total_documents > 0);
+    // English pages are indexed stemmed ("incident" as "incid"): the typo still finds them.
+    assert!(typo.fuzzy && typo.total_documents >= 10, "{} documents", typo.total_documents);
     assert!(paths(&search(&lib, "penetrat*")).contains(&"fictional/kestrel-pentest-summary-2026.pdf"));
     let typing = lib.search(&SearchRequest { query: "kestrel penetr".into(), as_you_type: true, ..Default::default() }).unwrap();
     assert_eq!(typing.documents[0].path, "fictional/kestrel-pentest-summary-2026.pdf");
