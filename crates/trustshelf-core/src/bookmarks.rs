@@ -385,7 +385,7 @@ mod tests {
 
     fn catalog_with_doc() -> (Catalog, i64) {
         let c = Catalog::open_in_memory().unwrap();
-        let ex = Extraction { pages: (1..=3).map(|n| Page { number: n, label: format!("p. {n}"), text: format!("page {n}") }).collect(), ..Default::default() };
+        let ex = Extraction { pages: (1..=3).map(|n| Page { number: n, label: format!("p. {n}"), text: format!("page {n}"), ocr: None }).collect(), ..Default::default() };
         c.put_content("h1", Format::Pdf, &Ok(ex)).unwrap();
         let m = Metadata { title: Some("Doc".into()), ..Default::default() };
         let id = c.upsert_document("a.pdf", "h1", 1, 1, None, &Sidecar::default(), &m).unwrap();
@@ -421,7 +421,7 @@ mod tests {
         let (c, doc) = catalog_with_doc();
         let b = c.add_bookmark(&NewBookmark { document_id: doc, page: 1, ..Default::default() }).unwrap();
         // Same path, new content.
-        c.put_content("h2", Format::Pdf, &Ok(Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: "x".into() }], ..Default::default() })).unwrap();
+        c.put_content("h2", Format::Pdf, &Ok(Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: "x".into(), ocr: None }], ..Default::default() })).unwrap();
         c.upsert_document("a.pdf", "h2", 1, 2, None, &Sidecar::default(), &Metadata::default()).unwrap();
         assert_eq!(c.bookmark(b.id).unwrap().state, BookmarkState::Changed);
         c.remove_document(doc).unwrap();

@@ -103,6 +103,9 @@ CREATE TABLE pages_v3 (
 INSERT INTO pages_v3(hash, number, label, text) SELECT hash, number, label, text FROM pages ORDER BY hash, number;
 DROP TABLE pages;
 ALTER TABLE pages_v3 RENAME TO pages;
+"#, r#"
+-- A page read by OCR: Tesseract's confidence, languages and word boxes (JSON of extract::Ocr).
+ALTER TABLE pages ADD COLUMN ocr TEXT;
 "#];
 
 /// Extraction outcome of a document.
@@ -305,9 +308,10 @@ impl Catalog {
                     params![hash, format.as_str(), status.as_str(), reason, ex.extractor, ex.pages.len() as i64,
                         serde_json::to_string(&ex.failed_pages).unwrap(), ex.title, ex.file_date, now()],
                 )?;
-                let mut stmt = tx.prepare("INSERT INTO pages(hash, number, label, text) VALUES (?1, ?2, ?3, ?4)")?;
+                let mut stmt = tx.prepare("INSERT INTO pages(hash, number, label, text, ocr) VALUES (?1, ?2, ?3, ?4, ?5)")?;
                 for p in &ex.pages {
-                    stmt.execute(params![hash, p.number, p.label, p.text])?;
+                    let ocr = p.ocr.as_ref().map(|o| serde_json::to_string(o).expect("plain data serialises"));
+                    stmt.execute(params![hash, p.number, p.label, p.text, ocr])?;
                 }
             }
             Err(e) => {
@@ -346,8 +350,8 @@ impl Catalog {
 
     /// All pages of a content hash, in order.
     pub fn pages(&self, hash: &str) -> Result<Vec<Page>> {
-        let mut stmt = self.conn.prepare_cached("SELECT number, label, text FROM pages WHERE hash = ?1 ORDER BY number")?;
-        let rows = stmt.query_map([hash], |r| Ok(Page { number: r.get(0)?, label: r.get(1)?, text: r.get(2)? }))?;
+        let mut stmt = self.conn.prepare_cached("SELECT number, label, text, ocr FROM pages WHERE hash = ?1 ORDER BY number")?;
+        let rows = stmt.query_map([hash], page_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
@@ -355,8 +359,8 @@ impl Catalog {
     pub fn page(&self, hash: &str, number: u32) -> Result<Option<Page>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT number, label, text FROM pages WHERE hash = ?1 AND number = ?2")?
-            .query_row(params![hash, number], |r| Ok(Page { number: r.get(0)?, label: r.get(1)?, text: r.get(2)? }))
+            .prepare_cached("SELECT number, label, text, ocr FROM pages WHERE hash = ?1 AND number = ?2")?
+            .query_row(params![hash, number], page_row)
             .optional()?)
     }
 
@@ -474,6 +478,12 @@ impl Catalog {
     }
 }
 
+/// A `pages` row (number, label, text, ocr) as a [`Page`]; an unreadable OCR record reads as none.
+fn page_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
+    let ocr: Option<String> = r.get(3)?;
+    Ok(Page { number: r.get(0)?, label: r.get(1)?, text: r.get(2)?, ocr: ocr.and_then(|o| serde_json::from_str(&o).ok()) })
+}
+
 /// The reason stored for a failed extraction, in the user's language.
 pub fn user_reason(e: &ExtractError) -> String {
     match e {
@@ -490,7 +500,7 @@ mod tests {
     #[test]
     fn migrates_and_round_trips_a_document() {
         let c = Catalog::open_in_memory().unwrap();
-        let ex = Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: "hello".into() }], extractor: "text".into(), ..Default::default() };
+        let ex = Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: "hello".into(), ocr: None }], extractor: "text".into(), ..Default::default() };
         c.put_content("h1", Format::Text, &Ok(ex)).unwrap();
         let mut sidecar = Sidecar::default();
         sidecar.declared.title = Some("Declared".into());

@@ -31,6 +31,12 @@ pub enum ExtractError {
     /// The file opened but holds no extractable text (likely scanned images).
     #[error("no text, likely scanned")]
     NoText,
+    /// The file needs OCR and the OCR programs are not installed.
+    #[error("no text, and OCR is not available: {0}")]
+    OcrUnavailable(String),
+    /// OCR ran and failed (the renderer or Tesseract failed or timed out on every page).
+    #[error("OCR failed: {0}")]
+    OcrFailed(String),
     /// The file could not be read from disk.
     #[error("unreadable: {0}")]
     Unreadable(String),

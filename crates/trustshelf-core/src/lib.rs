@@ -27,7 +27,7 @@ pub use bookmarks::{Binder, Bookmark, BookmarkState, BookmarkUpdate, NewBookmark
 pub use catalog::{Catalog, Document, SkippedFile, Status};
 pub use error::{Error, ErrorKind, ExtractError, IpcError, Result};
 pub use export::{verify_package, ExportReport, VerifyReport};
-pub use extract::{extract, Extraction, Format, Page};
+pub use extract::{extract, ocr_languages, recognise, tesseract_language, Extraction, Format, Ocr, Page, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
 pub use index::{IndexedDocument, PageIndex};
 pub use ingest::{IndexReport, Progress, UNSUPPORTED};
 pub use jobs::{spawn_index, watch, LibraryWatch};

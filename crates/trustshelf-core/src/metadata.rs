@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn infers_a_soc2_report() {
         let text = "Independent Service Auditor's Report\nSOC 2 Type II report on controls relevant to security for the period 1 October 2024 to 30 September 2025.\nService auditor: Fictional Assurance LLP\nOur opinion... SOC 2 criteria CC6.1. The SOC 2 examination covered the United States and the European Union. United States. United States. EU EU EU";
-        let ex = Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: text.into() }], title: Some("Acme Cloud SOC 2 Type II Report".into()), ..Default::default() };
+        let ex = Extraction { pages: vec![Page { number: 1, label: "p. 1".into(), text: text.into(), ocr: None }], title: Some("Acme Cloud SOC 2 Type II Report".into()), ..Default::default() };
         let m = infer("acme-soc2.pdf", Format::Pdf, Some(&ex));
         assert_eq!(m.category.as_deref(), Some("audit-report"));
         assert_eq!(m.standards, ["SOC 2"]);

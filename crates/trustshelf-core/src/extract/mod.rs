@@ -8,12 +8,14 @@ mod docx;
 mod html;
 mod layout;
 mod markdown;
+mod ocr;
 mod office;
 mod pdf;
 mod plain;
 mod sheet;
 mod structured;
 
+pub use ocr::{installed_languages as ocr_languages, recognise, tesseract_language, Ocr, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
 pub use structured::oscal_category;
 
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,8 @@ pub enum Format {
     Pptx,
     /// OpenDocument text.
     Odt,
+    /// A scanned page: PNG, JPEG or TIFF (read by OCR).
+    Image,
 }
 
 impl Format {
@@ -69,6 +73,7 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Pptx => "pptx",
             Format::Odt => "odt",
+            Format::Image => "image",
         }
     }
 
@@ -88,6 +93,7 @@ impl Format {
             "yaml" => Format::Yaml,
             "pptx" => Format::Pptx,
             "odt" => Format::Odt,
+            "image" => Format::Image,
             _ => return None,
         })
     }
@@ -108,6 +114,7 @@ impl Format {
             "yaml" | "yml" => Format::Yaml,
             "pptx" => Format::Pptx,
             "odt" => Format::Odt,
+            "png" | "jpg" | "jpeg" | "tif" | "tiff" => Format::Image,
             _ => return None,
         })
     }
@@ -137,6 +144,9 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
     if head.len() >= 5 && head[..head.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Some(Format::Pdf);
     }
+    if ocr::is_image(head) {
+        return Some(Format::Image);
+    }
     if head.starts_with(b"PK\x03\x04") {
         return match claimed {
             Some(f @ (Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt)) => Some(f),
@@ -149,7 +159,7 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
     if looks_binary(head) {
         // A binary file named like a binary format we read is that format, broken: extraction will
         // say precisely how. Anything else binary is not ours.
-        return claimed.filter(|f| matches!(f, Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt));
+        return claimed.filter(|f| matches!(f, Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt | Format::Image));
     }
     let lower = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
     let trimmed = lower.trim_start_matches('\u{feff}').trim_start();
@@ -157,7 +167,7 @@ pub fn detect_format(head: &[u8], extension: Option<&str>) -> Option<Format> {
         return Some(Format::Html);
     }
     match claimed {
-        Some(Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt) => Some(Format::Text),
+        Some(Format::Pdf | Format::Docx | Format::Xlsx | Format::Ods | Format::Pptx | Format::Odt | Format::Image) => Some(Format::Text),
         Some(f) => Some(f),
         None => None,
     }
@@ -198,6 +208,10 @@ pub struct Page {
     pub label: String,
     /// The page's text.
     pub text: String,
+    /// How the page was recognised, when its text comes from OCR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ocr: Option<Ocr>,
 }
 
 /// What extraction produced for one file.
@@ -230,6 +244,8 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Extraction, ExtractError>
         Format::Yaml => structured::extract_yaml(bytes)?,
         Format::Pptx => office::extract_pptx(bytes)?,
         Format::Odt => office::extract_odt(bytes)?,
+        // An image has no text layer: its text comes from the OCR pass (see `ocr`).
+        Format::Image => ocr::check_image(bytes).and(Err(ExtractError::NoText))?,
     };
     let chars: usize = extraction.pages.iter().map(|p| p.text.trim().len()).sum();
     if chars == 0 {
@@ -302,7 +318,7 @@ pub(crate) fn pages_from_sections(sections: Vec<(String, String)>) -> Vec<Page> 
         let n = parts.len();
         for (i, part) in parts.into_iter().enumerate() {
             let label = if n > 1 { format!("{label} ({}/{n})", i + 1) } else { label.clone() };
-            pages.push(Page { number: pages.len() as u32 + 1, label, text: part });
+            pages.push(Page { number: pages.len() as u32 + 1, label, text: part, ocr: None });
         }
     }
     pages
@@ -322,7 +338,11 @@ mod tests {
         assert_eq!(detect_format(b"%PDF-1.7\n...", Some("bin")), Some(Format::Pdf));
         assert_eq!(detect_format(b"<!DOCTYPE html><html><body>x</body></html>", Some("pdf")), Some(Format::Html));
         assert_eq!(detect_format(b"# Title\n\ntext", Some("md")), Some(Format::Markdown));
-        assert_eq!(detect_format(b"\x89PNG\r\n\x1a\n\0\0\0", Some("png")), None);
+        // Scans are read by OCR, whatever they are called.
+        assert_eq!(detect_format(b"\x89PNG\r\n\x1a\n\0\0\0", Some("png")), Some(Format::Image));
+        assert_eq!(detect_format(b"\xFF\xD8\xFF\xE0\0\x10JFIF", Some("bin")), Some(Format::Image));
+        assert_eq!(detect_format(b"II*\0\x08\0\0\0", Some("tif")), Some(Format::Image));
+        assert_eq!(detect_format(b"GIF89a\x01\0\x01\0", Some("gif")), None);
         assert_eq!(detect_format(b"\0\x01junk", Some("xlsx")), Some(Format::Xlsx));
         assert_eq!(detect_format(b"plain words", None), None);
         assert_eq!(detect_format(b"a,b\n1,2\n", Some("csv")), Some(Format::Csv));

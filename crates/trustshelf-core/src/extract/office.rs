@@ -45,7 +45,7 @@ pub(super) fn extract_pptx(bytes: &[u8]) -> Result<Extraction, ExtractError> {
     // Keep every slide's number even when a slide has no text: "slide 7" is what the deck shows.
     let mut pages = Vec::new();
     for (i, (label, text)) in sections.into_iter().enumerate() {
-        pages.push(super::Page { number: i as u32 + 1, label, text: crate::text::tidy(&text) });
+        pages.push(super::Page { number: i as u32 + 1, label, text: crate::text::tidy(&text), ocr: None });
     }
     Ok(Extraction { pages, failed_pages, title: title.or(first_line), extractor: "pptx".into(), ..Default::default() })
 }

@@ -65,7 +65,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
                 String::new()
             }
         };
-        pages.push(Page { number, label: format!("p. {number}"), text });
+        pages.push(Page { number, label: format!("p. {number}"), text, ocr: None });
     }
     let (title, file_date) = info(&doc);
     Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })

@@ -57,7 +57,7 @@ fn paginate(sheets: Vec<(String, Vec<Vec<String>>)>, extractor: &str) -> Extract
         let Some((_, header)) = rows.first().cloned() else { continue };
         let body = &rows[1..];
         if body.is_empty() {
-            pages.push(Page { number: pages.len() as u32 + 1, label: name.to_string(), text: header });
+            pages.push(Page { number: pages.len() as u32 + 1, label: name.to_string(), text: header, ocr: None });
             continue;
         }
         for chunk in body.chunks(ROWS_PER_PAGE) {
@@ -67,7 +67,7 @@ fn paginate(sheets: Vec<(String, Vec<Vec<String>>)>, extractor: &str) -> Extract
                 text.push_str(r);
                 text.push('\n');
             }
-            pages.push(Page { number: pages.len() as u32 + 1, label: format!("{name}, rows {first}–{last}"), text });
+            pages.push(Page { number: pages.len() as u32 + 1, label: format!("{name}, rows {first}–{last}"), text, ocr: None });
         }
     }
     Extraction { pages, title, extractor: extractor.into(), ..Default::default() }

@@ -90,7 +90,7 @@ impl Pages {
         let n = parts.len();
         for (i, part) in parts.into_iter().enumerate() {
             let label = if n > 1 { format!("{label} ({}/{n})", i + 1) } else { label.to_string() };
-            self.0.push(Page { number: self.0.len() as u32 + 1, label: one_line(&label), text: part });
+            self.0.push(Page { number: self.0.len() as u32 + 1, label: one_line(&label), text: part, ocr: None });
         }
     }
 }

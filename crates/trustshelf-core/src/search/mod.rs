@@ -426,7 +426,7 @@ mod tests {
         ];
         let mut index = PageIndex::in_ram().unwrap();
         for (d, pages) in docs.iter().zip(texts) {
-            let pages: Vec<Page> = pages.iter().enumerate().map(|(i, t)| Page { number: i as u32 + 1, label: format!("p. {}", i + 1), text: t.to_string() }).collect();
+            let pages: Vec<Page> = pages.iter().enumerate().map(|(i, t)| Page { number: i as u32 + 1, label: format!("p. {}", i + 1), text: t.to_string(), ocr: None }).collect();
             index.put_document(&IndexedDocument { id: d.id, metadata: &d.metadata, path: &d.path }, &pages).unwrap();
         }
         index.commit(1).unwrap();
