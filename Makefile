@@ -5,7 +5,8 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 APT_PACKAGES := libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libssl-dev \
-	xvfb xauth webkit2gtk-driver fonts-dejavu-core file strace util-linux iproute2
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core file strace util-linux iproute2 \
+	poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-ces tesseract-ocr-pol tesseract-ocr-ron tesseract-ocr-deu tesseract-ocr-fra
 
 .PHONY: run test setup ui
 

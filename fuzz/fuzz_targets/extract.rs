@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let format = FORMATS[pick as usize % FORMATS.len()];
     let path = std::env::temp_dir().join(format!("trustshelf-fuzz-extract-{}", std::process::id()));
     std::fs::write(&path, file).unwrap();
-    let request = serde_json::to_string(&Job { key: 7, path: path.clone(), format, hash: None }).unwrap();
+    let request = serde_json::to_string(&Job::text(7, path.clone(), format, None)).unwrap();
     let line = answer(&request);
     assert!(!line.contains('\n'), "an answer is one line");
     match parse_answer(&line).expect("the answer parses") {

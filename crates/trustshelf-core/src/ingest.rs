@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{user_reason, Catalog, FileState};
 use crate::error::{Error, ExtractError, Result};
-use crate::extract::{detect_format, split_file_name, Extraction, Format};
+use crate::extract::{detect_format, split_file_name, tesseract_language, Extraction, Format};
 use crate::files::{catalog_path, describe_file_type, hash_file, read_head};
 use crate::index::{IndexedDocument, PageIndex};
 use crate::metadata::{infer, parse_sidecar, Sidecar};
@@ -43,6 +43,22 @@ pub enum Progress {
     },
     /// One more file was extracted.
     Extracted {
+        /// Files done so far.
+        done: usize,
+        /// Files to do in all.
+        total: usize,
+        /// The file just done.
+        path: String,
+        /// Why it failed, if it did.
+        error: Option<String>,
+    },
+    /// The text pass is done; this many scanned files are read by OCR next.
+    Recognising {
+        /// Files to read by OCR.
+        total: usize,
+    },
+    /// One more scanned file was read by OCR.
+    Recognised {
         /// Files done so far.
         done: usize,
         /// Files to do in all.
@@ -313,6 +329,17 @@ impl Run<'_> {
     /// Writes a document's catalog row (metadata from sidecar + inference) and its index entries,
     /// and counts it as added or updated.
     fn write(&mut self, p: &Pending) -> Result<()> {
+        self.write_document(p)?;
+        if p.new {
+            self.report.added += 1;
+        } else {
+            self.report.updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes a document's catalog row and index entries from the cached content.
+    fn write_document(&mut self, p: &Pending) -> Result<()> {
         let sidecar = load_sidecar(&p.file.abs);
         let extraction: Option<Extraction> = self.catalog.cached_extraction(&p.hash)?;
         let file_name = p.file.rel.rsplit('/').next().unwrap_or(&p.file.rel);
@@ -320,13 +347,7 @@ impl Run<'_> {
         let id = self.catalog.upsert_document(&p.file.rel, &p.hash, p.file.size, p.file.mtime_ns, p.file.sidecar_mtime_ns, &sidecar, &inferred)?;
         let doc = self.catalog.document(id)?;
         let pages = extraction.map(|e| e.pages).unwrap_or_default();
-        self.index.put_document(&IndexedDocument { id, metadata: &doc.metadata, path: &doc.path }, &pages)?;
-        if p.new {
-            self.report.added += 1;
-        } else {
-            self.report.updated += 1;
-        }
-        Ok(())
+        self.index.put_document(&IndexedDocument { id, metadata: &doc.metadata, path: &doc.path }, &pages)
     }
 
     /// Leaves a file that changed while it was indexed to the next scan (nothing is cached or
@@ -392,7 +413,7 @@ impl Run<'_> {
                 self.write(p)?;
                 self.report.failed.push((p.file.rel.clone(), "empty file".into()));
             } else if seen_hashes.insert(p.hash.as_str()) {
-                jobs.push(Job { key: i, path: p.file.abs.clone(), format: p.format, hash: Some(p.hash.clone()) });
+                jobs.push(Job::text(i, p.file.abs.clone(), p.format, Some(p.hash.clone())));
             } else {
                 duplicates.push(i);
             }
@@ -401,6 +422,23 @@ impl Run<'_> {
         // that happened to come last.
         jobs.sort_by_key(|j| std::cmp::Reverse(pending[j.key].file.size));
         Ok((jobs, duplicates))
+    }
+
+    /// Stores what OCR read of a scanned file (which the text pass recorded as having no text) and
+    /// writes its document again; the run's report gets the OCR's reason instead of "no text".
+    fn recognised(&mut self, p: &Pending, outcome: &std::result::Result<Extraction, ExtractError>) -> Result<()> {
+        if let Err(ExtractError::Changed(_)) = outcome {
+            self.report.failed.retain(|(path, _)| *path != p.file.rel);
+            self.leave_changed(p, outcome.as_ref().unwrap_err());
+            return Ok(());
+        }
+        self.catalog.put_content(&p.hash, p.format, outcome)?;
+        self.write_document(p)?;
+        self.report.failed.retain(|(path, _)| *path != p.file.rel);
+        if let Err(e) = outcome {
+            self.report.failed.push((p.file.rel.clone(), user_reason(e)));
+        }
+        self.commit_now_and_then()
     }
 
     /// Stores one extraction's outcome and writes its document.
@@ -448,12 +486,16 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
 
     let mut done = 0usize;
     let mut failure: Option<Error> = None;
+    let mut needs_ocr = Vec::new();
     extract_all(worker, jobs, |job, outcome| {
         if failure.is_some() {
             return;
         }
         let p = &pending[job.key];
         done += 1;
+        if matches!(outcome, Err(ExtractError::NoText)) && matches!(p.format, Format::Pdf | Format::Image) {
+            needs_ocr.push(job.key);
+        }
         if let Err(e) = run.extracted(p, &outcome) {
             failure = Some(e);
         }
@@ -462,6 +504,36 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
     })?;
     if let Some(e) = failure {
         return Err(e);
+    }
+    // The OCR pass: scanned PDFs and images, after every text file is searchable.
+    let ocr_jobs: Vec<Job> = needs_ocr
+        .into_iter()
+        .map(|i| {
+            let p = &pending[i];
+            let language = load_sidecar(&p.file.abs).declared.language.as_deref().and_then(tesseract_language).map(str::to_string);
+            Job { ocr: true, language, ..Job::text(i, p.file.abs.clone(), p.format, Some(p.hash.clone())) }
+        })
+        .collect();
+    if !ocr_jobs.is_empty() {
+        run.commit()?;
+        let total = ocr_jobs.len();
+        progress(&Progress::Recognising { total });
+        let mut done = 0usize;
+        extract_all(worker, ocr_jobs, |job, outcome| {
+            if failure.is_some() {
+                return;
+            }
+            let p = &pending[job.key];
+            done += 1;
+            if let Err(e) = run.recognised(p, &outcome) {
+                failure = Some(e);
+            }
+            let error = outcome.as_ref().err().map(user_reason);
+            progress(&Progress::Recognised { done, total, path: p.file.rel.clone(), error });
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
     }
     for i in duplicates {
         let p = &pending[i];

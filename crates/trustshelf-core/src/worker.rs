@@ -36,6 +36,8 @@ pub struct WorkerConfig {
     pub memory_limit_mb: u64,
     /// Files larger than this are not extracted at all.
     pub max_file_bytes: u64,
+    /// Wall-clock limit per file read by OCR (each page also has its own limits, see `ocr`).
+    pub ocr_timeout: Duration,
 }
 
 impl WorkerConfig {
@@ -47,6 +49,7 @@ impl WorkerConfig {
             timeout: Duration::from_secs(60),
             memory_limit_mb: 1536,
             max_file_bytes: 150 * 1024 * 1024,
+            ocr_timeout: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -64,6 +67,19 @@ pub struct Job {
     /// SHA-256 of the content the caller hashed; the worker refuses a file that no longer matches, so
     /// extracted pages are never stored under another content's hash. `None` skips the check.
     pub hash: Option<String>,
+    /// Read the file by OCR (a scanned PDF or an image) instead of its text layer.
+    #[serde(default)]
+    pub ocr: bool,
+    /// The document's declared language as Tesseract names it ("ces"), for OCR.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+impl Job {
+    /// A text-pass job for `path`.
+    pub fn text(key: usize, path: PathBuf, format: Format, hash: Option<String>) -> Job {
+        Job { key, path, format, hash, ocr: false, language: None }
+    }
 }
 
 mod path_bytes {
@@ -156,7 +172,11 @@ const EXTRACT_STACK_BYTES: usize = 64 * 1024 * 1024;
 fn extract_in_thread(job: Job) -> std::result::Result<Extraction, ExtractError> {
     let handle = std::thread::Builder::new().stack_size(EXTRACT_STACK_BYTES).spawn(move || {
         let bytes = read_job_file(&job)?;
-        extract::extract(job.format, &bytes)
+        if job.ocr {
+            extract::recognise(&job.path, &bytes, job.format == Format::Pdf, job.language.as_deref())
+        } else {
+            extract::extract(job.format, &bytes)
+        }
     });
     match handle {
         Ok(h) => h.join().unwrap_or_else(|p| Err(ExtractError::ParserCrash(crate::extract::panic_text(&p)))),
@@ -219,10 +239,11 @@ impl Worker {
             return Err(self.crash_reason(cfg).await);
         }
         let mut answer = String::new();
-        match tokio::time::timeout(cfg.timeout, self.stdout.read_line(&mut answer)).await {
+        let limit = if job.ocr { cfg.ocr_timeout } else { cfg.timeout };
+        match tokio::time::timeout(limit, self.stdout.read_line(&mut answer)).await {
             Err(_) => {
                 let _ = self.child.kill().await;
-                Err(ExtractError::Timeout(cfg.timeout.as_secs().max(1)))
+                Err(ExtractError::Timeout(limit.as_secs().max(1)))
             }
             Ok(Ok(n)) if n > 0 => match serde_json::from_str::<Answer>(&answer) {
                 Ok(a) => Ok(a.result),
@@ -328,7 +349,7 @@ pub fn extract_all(
 /// trusted input such as the crate's own unit tests.
 #[cfg(test)]
 pub(crate) fn extract_here(path: &std::path::Path, format: Format) -> std::result::Result<Extraction, ExtractError> {
-    extract_in_thread(Job { key: 0, path: path.to_path_buf(), format, hash: None })
+    extract_in_thread(Job::text(0, path.to_path_buf(), format, None))
 }
 
 #[cfg(test)]

@@ -99,6 +99,7 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
     let mut pages = Vec::new();
     let mut failed_pages = Vec::new();
     let mut languages = declared.clone().unwrap_or_else(|| installed.join("+"));
+    let mut decided = false;
     if is_pdf {
         let sizes = page_sizes(bytes)?;
         for (i, (w, h)) in sizes.iter().enumerate() {
@@ -110,9 +111,13 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
             };
             match page {
                 Ok(found) if !found.is_empty() => {
-                    // No declared language: the first page read with every language tells which.
-                    if declared.is_none() && number == 1 {
-                        languages = detected(&found, &installed, &languages);
+                    // No declared language: the first page with enough words, read with every
+                    // installed language, tells which to read the rest in.
+                    if declared.is_none() && !decided {
+                        if let Some(detected) = detected(&found, &installed) {
+                            languages = detected;
+                            decided = true;
+                        }
                     }
                     pages.push(found.into_iter().next().expect("not empty").into_page(number))
                 }
@@ -140,20 +145,16 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
     Ok(Extraction { pages, failed_pages, extractor: "tesseract".into(), ..Default::default() })
 }
 
-/// The language the first page reads as, among the installed ones; `all` when it is unclear.
-fn detected(found: &[Recognised], installed: &[String], all: &str) -> String {
+/// The language a page read with every installed language is in, among the installed ones; `None`
+/// when it has too few words to tell.
+fn detected(found: &[Recognised], installed: &[String]) -> Option<String> {
     let text: String = found.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
     if text.split_whitespace().count() < 20 {
-        return all.to_string();
+        return None;
     }
-    let iso = crate::metadata::detect_language(&text);
-    match tesseract_language(iso).filter(|t| installed.iter().any(|i| i == t)) {
-        Some(t) if t == "eng" => t.to_string(),
-        // English words (headings, product names) are common in other languages' documents.
-        Some(t) if installed.iter().any(|i| i == "eng") => format!("{t}+eng"),
-        Some(t) => t.to_string(),
-        None => all.to_string(),
-    }
+    let t = tesseract_language(crate::metadata::detect_language(&text)).filter(|t| installed.iter().any(|i| i == t))?;
+    // English words (headings, product names) are common in other languages' documents.
+    Some(if t != "eng" && installed.iter().any(|i| i == "eng") { format!("{t}+eng") } else { t.to_string() })
 }
 
 /// Each page's MediaBox size in points, from the PDF's page tree (pages inherit their parent's).

@@ -5,6 +5,7 @@
 mod compat;
 mod export;
 mod ingest;
+mod ocr;
 mod recall;
 mod search;
 mod shared;

@@ -1,0 +1,164 @@
+//! OCR: scans made here from the sample library's pages (rendered by pdftoppm, put back into an
+//! image-only PDF, or kept as PNG/TIFF), a Czech page with diacritics, and bad images. Needs
+//! Tesseract and poppler-utils (installed by `make test`); skipped outside CI without them.
+
+use std::path::Path;
+use std::process::Command;
+
+use trustshelf_core::{Library, Status};
+
+use crate::util::{repo, search, worker};
+
+fn ocr_tools_installed() -> bool {
+    let ok = Command::new("tesseract").arg("--version").output().is_ok_and(|o| o.status.success()) && Command::new("pdftoppm").arg("-v").output().is_ok();
+    if !ok && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("tesseract and pdftoppm are required in CI: `make test` installs them");
+    }
+    if !ok {
+        eprintln!("SKIP: tesseract or pdftoppm not installed; the OCR tests did not run");
+    }
+    ok
+}
+
+/// Page `page` of `pdf` rendered as a grey image (`kind`: "jpeg", "png" or "tiff") at `dpi`.
+fn render(pdf: &Path, page: u32, kind: &str, dpi: u32, out: &Path) -> Vec<u8> {
+    let prefix = out.join(format!("render-{page}-{kind}"));
+    let status = Command::new("pdftoppm")
+        .args(["-gray", &format!("-{kind}"), "-singlefile", "-r", &dpi.to_string(), "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ext = match kind {
+        "jpeg" => "jpg",
+        "tiff" => "tif",
+        k => k,
+    };
+    std::fs::read(prefix.with_extension(ext)).unwrap()
+}
+
+/// An image-only PDF: each JPEG one page filling an A4 page, no text layer — what a scanner writes.
+pub fn image_only_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
+    let n = jpegs.len();
+    let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + i * 3)).collect();
+    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
+    for (i, jpeg) in jpegs.iter().enumerate() {
+        let (page, content, image) = (3 + i * 3, 4 + i * 3, 5 + i * 3);
+        let (w, h, components) = jpeg_size(jpeg);
+        let space = if components == 1 { "/DeviceGray" } else { "/DeviceRGB" };
+        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >> >>").into_bytes());
+        let draw = "q 595 0 0 842 0 0 cm /Im0 Do Q";
+        objects.push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
+        let mut img = format!("<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n", jpeg.len()).into_bytes();
+        img.extend_from_slice(jpeg);
+        img.extend_from_slice(b"\nendstream");
+        objects.push(img);
+        let _ = page;
+    }
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
+    for at in offsets {
+        pdf.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf
+}
+
+/// A JPEG's width, height and colour components, from its start-of-frame marker.
+fn jpeg_size(jpeg: &[u8]) -> (u32, u32, u8) {
+    let mut i = 2;
+    while i + 9 < jpeg.len() {
+        let (marker, len) = (jpeg[i + 1], u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]) as usize);
+        if (0xC0..=0xC2).contains(&marker) {
+            return (u16::from_be_bytes([jpeg[i + 7], jpeg[i + 8]]) as u32, u16::from_be_bytes([jpeg[i + 5], jpeg[i + 6]]) as u32, jpeg[i + 9]);
+        }
+        i += 2 + len;
+    }
+    panic!("no SOF marker")
+}
+
+#[test]
+fn scans_and_images_are_read_by_ocr_with_boxes_and_confidence() {
+    if !ocr_tools_installed() {
+        return;
+    }
+    let docs = repo().join("documents/fictional");
+    let lib_dir = tempfile::tempdir().unwrap();
+    let root = lib_dir.path().join("library");
+    std::fs::create_dir_all(&root).unwrap();
+    let work = lib_dir.path();
+    // A two-page scan of the SOC 2 report's first pages; the Czech addendum's first page as PNG;
+    // the certificate as TIFF; a text PDF beside them. (Page 2 of the addendum is the Czech text.)
+    let soc2 = docs.join("kestrel-soc2-type2-2026.pdf");
+    let scan = image_only_pdf(&[render(&soc2, 1, "jpeg", 150, work), render(&soc2, 2, "jpeg", 150, work)]);
+    std::fs::write(root.join("soc2-scan.pdf"), &scan).unwrap();
+    std::fs::write(root.join("addendum-cz.png"), render(&docs.join("kestrel-addendum-cz.pdf"), 2, "png", 200, work)).unwrap();
+    std::fs::write(root.join("addendum-cz.png.meta.toml"), "language = \"cs\"\n").unwrap();
+    std::fs::write(root.join("certificate.tif"), render(&docs.join("kestrel-iso27001-certificate.pdf"), 1, "tiff", 150, work)).unwrap();
+    std::fs::copy(docs.join("kestrel-bridge-letter-2026q4.pdf"), root.join("bridge.pdf")).unwrap();
+    // Bad input: an image bomb (a PNG header claiming 100,000² pixels), a corrupt JPEG.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(root.join("bomb.png"), &bomb).unwrap();
+    std::fs::write(root.join("corrupt.jpg"), b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xC0\0\x0b\x08\x01\0\x01\0\x01\x01\x11\0garbage").unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let mut events = Vec::new();
+    let started = std::time::Instant::now();
+    let report = lib.index(Some(&root), &mut |p| events.push(format!("{p:?}"))).unwrap();
+    eprintln!("OCR test library indexed in {:.1} s: {report:?}", started.elapsed().as_secs_f64());
+    // The OCR pass comes after the text pass, and progress says so.
+    let first_ocr = events.iter().position(|e| e.starts_with("Recognising")).expect("an OCR pass");
+    assert!(events[..first_ocr].iter().any(|e| e.contains("bridge.pdf")), "{events:?}");
+    // The three scans and the corrupt JPEG (its header is fine); the bomb never reaches Tesseract.
+    assert_eq!(events.iter().filter(|e| e.starts_with("Recognised")).count(), 4, "{events:?}");
+
+    let docs = lib.documents().unwrap();
+    let by_path = |p: &str| docs.iter().find(|d| d.path == p).unwrap_or_else(|| panic!("{p} not in {docs:?}"));
+    for p in ["soc2-scan.pdf", "addendum-cz.png", "certificate.tif", "bridge.pdf"] {
+        assert_eq!(by_path(p).status, Status::Indexed, "{p}: {:?}", by_path(p).reason);
+    }
+    // Bad images: a clear reason each, the rest unaffected.
+    assert!(by_path("bomb.png").reason.as_deref().unwrap().contains("megapixels"), "{:?}", by_path("bomb.png").reason);
+    assert_eq!(by_path("corrupt.jpg").status, Status::Failed);
+    assert!(by_path("corrupt.jpg").reason.as_deref().unwrap().starts_with("OCR failed"), "{:?}", by_path("corrupt.jpg").reason);
+
+    // The recognised text finds the phrases, on the right page.
+    let hit = search(&lib, "\"complementary user entity controls\"");
+    let scan_hit = hit.documents.iter().find(|d| d.path == "soc2-scan.pdf").unwrap_or_else(|| panic!("scan found by phrase: {:?} {:?}", hit, lib.page("soc2-scan.pdf", 2).map(|v| v.page.text)));
+    assert!(!scan_hit.pages.is_empty());
+    assert!(search(&lib, "certificate registration").documents.iter().any(|d| d.path == "certificate.tif"));
+    let cz = search(&lib, "bezpečnostní");
+    assert!(cz.documents.iter().any(|d| d.path == "addendum-cz.png"), "Czech diacritics read: {:?}", cz.documents.iter().map(|d| &d.path).collect::<Vec<_>>());
+
+    // Pages are marked as OCR'd with confidence, languages and word boxes on the page.
+    let view = lib.page("addendum-cz.png", 1).unwrap();
+    let ocr = view.page.ocr.as_ref().expect("OCR record");
+    assert!(ocr.confidence > 60.0, "confidence {}", ocr.confidence);
+    assert_eq!(ocr.languages, "ces", "the sidecar's language");
+    assert!(ocr.words.len() > 20);
+    assert!(ocr.words.iter().all(|w| (0.0..=1.0).contains(&w.x) && (0.0..=1.0).contains(&w.y) && w.w > 0.0 && w.h > 0.0 && w.x + w.w <= 1.001));
+    // No language declared: the cover page (too few words to tell) is read with every installed
+    // language, the next in the language it turned out to be.
+    let languages = |n| lib.page("soc2-scan.pdf", n).unwrap().page.ocr.unwrap().languages;
+    assert!(languages(1).contains("eng+ces"), "{}", languages(1));
+    assert_eq!(languages(2), "eng");
+    assert!(lib.page("bridge.pdf", 1).unwrap().page.ocr.is_none());
+
+    // A second run re-reads nothing.
+    let again = lib.index(Some(&root), &mut |_| {}).unwrap();
+    assert_eq!(again.extracted, 0);
+}
