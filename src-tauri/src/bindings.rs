@@ -45,6 +45,8 @@ fn types(cfg: &Config) -> Vec<(String, String)> {
         IpcError,
         Format,
         Page,
+        Ocr,
+        WordBox,
         Metadata,
         Status,
         Document,

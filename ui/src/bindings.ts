@@ -13,7 +13,7 @@ kind: ErrorKind,
  */
 message: string, };
 
-export type Format = "pdf" | "markdown" | "html" | "text" | "docx" | "xlsx" | "ods" | "csv" | "json" | "xml" | "yaml" | "pptx" | "odt";
+export type Format = "pdf" | "markdown" | "html" | "text" | "docx" | "xlsx" | "ods" | "csv" | "json" | "xml" | "yaml" | "pptx" | "odt" | "image";
 
 export type Page = { 
 /**
@@ -27,7 +27,47 @@ label: string,
 /**
  * The page's text.
  */
-text: string, };
+text: string, 
+/**
+ * How the page was recognised, when its text comes from OCR.
+ */
+ocr?: Ocr, };
+
+export type Ocr = { 
+/**
+ * Tesseract's mean word confidence, 0–100.
+ */
+confidence: number, 
+/**
+ * The languages it read with ("eng+ces").
+ */
+languages: string, 
+/**
+ * The recognised words with their boxes.
+ */
+words: Array<WordBox>, };
+
+export type WordBox = { 
+/**
+ * The word as read.
+ */
+text: string, 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+w: number, 
+/**
+ * Height.
+ */
+h: number, };
 
 export type Metadata = { 
 /**
@@ -479,6 +519,26 @@ files: number,
  * Files that need extraction.
  */
 to_extract: number, } | { "event": "extracted", 
+/**
+ * Files done so far.
+ */
+done: number, 
+/**
+ * Files to do in all.
+ */
+total: number, 
+/**
+ * The file just done.
+ */
+path: string, 
+/**
+ * Why it failed, if it did.
+ */
+error: string | null, } | { "event": "recognising", 
+/**
+ * Files to read by OCR.
+ */
+total: number, } | { "event": "recognised", 
 /**
  * Files done so far.
  */

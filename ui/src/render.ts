@@ -1,6 +1,7 @@
 // Draws one page of a document: PDFs through the bundled pdf.js (scripting and eval off, canvas plus
 // a selectable text layer), every other format as its extracted text. Marking the searched terms is
 // the viewer pane's: these return the elements whose text can be marked.
+import type { WordBox } from "./bindings";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 import "pdfjs-dist/web/pdf_viewer.css";
 
@@ -82,4 +83,47 @@ export function renderTextPage(container: HTMLElement, label: string, body: stri
   article.append(h, pre);
   container.replaceChildren(article);
   return pre;
+}
+
+/** Draws an image file (a scanned PNG or JPEG) into `container`, fitted to its width at `zoom`;
+ * returns the page element (for the OCR word layer), or null when the webview cannot show the
+ * format (TIFF). */
+export async function renderImagePage(container: HTMLElement, bytes: ArrayBuffer, zoom: number): Promise<HTMLElement | null> {
+  const head = new Uint8Array(bytes.slice(0, 4));
+  const type = head[0] === 0x89 ? "image/png" : head[0] === 0xff ? "image/jpeg" : null;
+  if (!type) return null;
+  const img = new Image();
+  img.src = URL.createObjectURL(new Blob([bytes], { type }));
+  await img.decode();
+  const width = Math.max(200, (container.clientWidth - 32) * zoom);
+  const wrap = document.createElement("div");
+  wrap.className = "pdf-page";
+  wrap.style.width = `${width}px`;
+  wrap.style.height = `${(width * img.naturalHeight) / Math.max(1, img.naturalWidth)}px`;
+  img.style.width = "100%";
+  img.style.height = "100%";
+  img.style.display = "block";
+  wrap.append(img);
+  container.replaceChildren(wrap);
+  return wrap;
+}
+
+/** Lays the words OCR read over `page` at their boxes (fractions of the page), as transparent,
+ * selectable text: what pdf.js's text layer is for a page with text. Returns the words' elements. */
+export function renderOcrWords(page: HTMLElement, words: WordBox[]): HTMLElement[] {
+  const layer = document.createElement("div");
+  layer.className = "ocr-layer";
+  const spans = words.map((w) => {
+    const span = document.createElement("span");
+    span.textContent = w.text;
+    span.style.left = `${w.x * 100}%`;
+    span.style.top = `${w.y * 100}%`;
+    span.style.width = `${w.w * 100}%`;
+    span.style.height = `${w.h * 100}%`;
+    span.style.fontSize = `${Math.max(6, w.h * page.clientHeight * 0.9)}px`;
+    layer.append(span, " ");
+    return span;
+  });
+  page.append(layer);
+  return spans;
 }

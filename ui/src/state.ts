@@ -42,7 +42,7 @@ export type AppState = Filters & {
   terms: HighlightTerms;
   zoom: number;
   status: LibraryStatus | null;
-  progress: { done: number; total: number; path: string } | null;
+  progress: { done: number; total: number; path: string; ocr?: boolean } | null;
   /** The core's labels for categories, regions and standards. */
   labels: Labels | null;
 };

@@ -22,6 +22,8 @@ export async function listenToIndexing(ctx: Context): Promise<void> {
   await onEvent("index-progress", (p) => {
     if (p.event === "extracted") ctx.store.update({ progress: { done: p.done, total: p.total, path: p.path } });
     if (p.event === "scanned") ctx.store.update({ progress: p.to_extract ? { done: 0, total: p.to_extract, path: "" } : null });
+    if (p.event === "recognising") ctx.store.update({ progress: { done: 0, total: p.total, path: "", ocr: true } });
+    if (p.event === "recognised") ctx.store.update({ progress: { done: p.done, total: p.total, path: p.path, ocr: true } });
     if (p.event === "finished") ctx.store.update({ progress: null });
   });
   await onEvent("index-finished", (f) => {
@@ -72,7 +74,7 @@ export function mountStatus(ctx: Context, bar: HTMLElement, middle: HTMLElement,
     const st = s.status;
     const p = s.progress;
     const attention = st ? st.failed + st.partial + st.sidecar_errors + st.skipped.length : 0;
-    bar.innerHTML = `${p ? `<progress data-testid="index-progress" max="${Math.max(p.total, 1)}" value="${p.done}"></progress> Indexing ${p.done} of ${p.total}: ${escapeHtml(p.path)}` : `<progress data-testid="index-progress" hidden></progress><span class="dot"></span>`}
+    bar.innerHTML = `${p ? `<progress data-testid="index-progress" max="${Math.max(p.total, 1)}" value="${p.done}"></progress> ${p.ocr ? "Reading scans (OCR)" : "Indexing"} ${p.done} of ${p.total}${p.path ? `: ${escapeHtml(p.path)}` : ""}` : `<progress data-testid="index-progress" hidden></progress><span class="dot"></span>`}
     ${st && !p ? `Indexed ${st.documents} documents · ${st.pages.toLocaleString("en")} pages` : ""}
     ${attention && !p ? ` · <button class="link" data-act="show-problems" id="show-problems" data-testid="show-problems">${attention} need attention</button>` : ""}
     ${!hasBackend() ? `<span class="notice">TrustShelf's library runs in the desktop app; this window was opened without it.</span>` : ""}`;

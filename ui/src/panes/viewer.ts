@@ -1,7 +1,7 @@
 // The viewer pane (right): the open document's metadata, the page (pdf.js for PDFs, text for the
 // rest) with the searched terms marked where the core says they are, page and hit navigation,
 // zoom, and the inline bookmark form.
-import type { Document } from "../bindings";
+import type { Document, Ocr } from "../bindings";
 import { describeDates, escapeHtml, markRanges, parseTags, validity } from "../logic";
 import { NO_TERMS, type AppState } from "../state";
 import { categoryLabel, errorText } from "../words";
@@ -86,8 +86,9 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
     const area = $(viewer, "#page-area");
     try {
       // pdf.js loads on first use, keeping start-up light.
-      const { hasPdf, openPdf, renderPdfPage, renderTextPage } = await import("../render");
+      const { hasPdf, openPdf, renderImagePage, renderOcrWords, renderPdfPage, renderTextPage } = await import("../render");
       let texts: HTMLElement[];
+      let ocr: Ocr | undefined;
       if (d.format === "pdf" && d.status !== "failed") {
         if (!hasPdf(d.id)) {
           const pages = await openPdf(d.id, await ctx.api.read_document(d.id));
@@ -95,6 +96,20 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
           if (mine !== drawing) return;
         }
         texts = await renderPdfPage(area, s.page, s.zoom);
+        // A page without a text layer may have been read by OCR: its words go over the scan.
+        if (!texts.length && d.page_count > 0) {
+          ocr = (await ctx.api.get_page(d.id, s.page)).page.ocr;
+          if (mine !== drawing) return;
+          const page = area.querySelector<HTMLElement>(".pdf-page");
+          if (ocr && page) texts = renderOcrWords(page, ocr.words);
+        }
+      } else if (d.format === "image" && d.page_count > 0) {
+        const [view, bytes] = await Promise.all([ctx.api.get_page(d.id, s.page), ctx.api.read_document(d.id)]);
+        if (mine !== drawing) return;
+        ocr = view.page.ocr;
+        const page = await renderImagePage(area, bytes, s.zoom);
+        if (mine !== drawing) return;
+        texts = page && ocr ? renderOcrWords(page, ocr.words) : [renderTextPage(area, view.page.label, view.page.text)];
       } else if (d.page_count > 0) {
         const view = await ctx.api.get_page(d.id, s.page);
         if (mine !== drawing) return;
@@ -104,6 +119,7 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
         return;
       }
       if (mine !== drawing) return;
+      if (ocr) (area.querySelector(".pdf-page") ?? area).prepend(ocrBadge(ocr));
       const first = await markTerms(ctx, s, d.id, texts);
       if (first && mine === drawing) {
         // Scroll only the page area (scrollIntoView would move every scrollable ancestor).
@@ -132,9 +148,21 @@ async function markTerms(ctx: Context, s: AppState, document: number, elements: 
     const r = ranges[i] ?? [];
     if (!r.length) return;
     el.innerHTML = markRanges(texts[i], r as Array<[number, number]>);
+    // An OCR word is marked as its whole box on the scan.
+    if (el.parentElement?.classList.contains("ocr-layer")) el.classList.add("hit");
     first ??= el.querySelector("mark");
   });
   return first;
+}
+
+/** Says that the page's text was read by OCR, with Tesseract's confidence and languages. */
+function ocrBadge(ocr: Ocr): HTMLElement {
+  const badge = document.createElement("div");
+  badge.className = "ocr-badge";
+  badge.dataset.testid = "ocr-badge";
+  badge.title = "This page is a scan: its text was read by OCR (Tesseract) and may contain misread words.";
+  badge.textContent = `OCR · ${Math.round(ocr.confidence)} % confidence · ${ocr.languages.replaceAll("+", ", ")}`;
+  return badge;
 }
 
 function head(s: AppState, d: Document): string {
