@@ -8,7 +8,9 @@ run again only when a source changes:
 
     pip install reportlab openpyxl && python3 documents/fictional/build.py
 
-Needs the DejaVu fonts (Debian: fonts-dejavu-core) for Czech, Polish and Romanian diacritics.
+Needs the DejaVu fonts (Debian: fonts-dejavu-core) for Czech, Polish and Romanian diacritics, and
+poppler's pdftoppm (poppler-utils) for the sources marked `scan: yes`, which are written as scans:
+images only, no text layer, read by TrustShelf's OCR.
 """
 import csv
 import pathlib
@@ -138,12 +140,56 @@ def sidecar(meta, out):
     (out.parent / (out.name + ".meta.toml")).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def image_only_pdf(jpegs, out):
+    """Writes `jpegs` (grey or RGB JPEG files, one per page) as an A4 PDF with no text layer: what a
+    scanner writes."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None]
+    kids = []
+    for jpeg in jpegs:
+        data = jpeg.read_bytes()
+        i = 2
+        while data[i + 1] not in (0xC0, 0xC1, 0xC2):
+            i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        height, width, components = int.from_bytes(data[i + 5:i + 7], "big"), int.from_bytes(data[i + 7:i + 9], "big"), data[i + 9]
+        space = "/DeviceGray" if components == 1 else "/DeviceRGB"
+        page, content, image = len(objects) + 1, len(objects) + 2, len(objects) + 3
+        kids.append(f"{page} 0 R")
+        draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >> >>".encode())
+        objects.append(b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
+        objects.append(f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f\r\n" % (len(objects) + 1)
+    for at in offsets:
+        pdf += b"%010d 00000 n\r\n" % at
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out.write_bytes(bytes(pdf))
+
+
+def scan(pdf):
+    """Replaces `pdf` by a scan of itself: each page rendered in grey at 150 dpi (poppler's
+    pdftoppm), then written back as JPEG images only."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-jpeg", "-jpegopt", "quality=70", str(pdf), f"{tmp}/page"], check=True)
+        image_only_pdf(sorted(pathlib.Path(tmp).glob("page*.jpg")), pdf)
+
+
 def build_pdf(src):
     meta, body = parse(src)
     out = HERE / meta["file"]
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
                             title=meta["title"], author=meta.get("issuer", ""), subject="Fictional sample document", invariant=1)
     doc.build(title_page(meta) + flowables(body), onFirstPage=footer, onLaterPages=footer)
+    if meta.get("scan") == "yes":
+        scan(out)
     sidecar(meta, out)
     print("wrote", out.name)
 

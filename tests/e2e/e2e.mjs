@@ -41,13 +41,13 @@ try {
     const categories = await script(`return document.querySelector('[data-testid="facet-category"]').textContent`);
     for (const label of ["Penetration test", "Regional compliance", "Framework or standard"]) if (!categories.includes(label)) throw new Error(`no category labelled ${label}: ${categories}`);
     // Every sample and fixture is indexed: nothing needs attention, and the pages are all there.
-    const status = await waitFor("the indexed status", async () => ((await text("#statusbar")).match(/Indexed 38 documents · ([\d,]+) pages/) ? await text("#statusbar") : null), 60000);
+    const status = await waitFor("the indexed status", async () => ((await text("#statusbar")).match(/Indexed 39 documents · ([\d,]+) pages/) ? await text("#statusbar") : null), 60000);
     if (status.includes("need attention") || Number(status.match(/([\d,]+) pages/)[1].replace(/,/g, "")) < 500) throw new Error(`status bar: ${status}`);
     const docs = await findAll(tid("document-item"));
     if (docs.length !== 10) throw new Error(`${docs.length} documents listed, expected the first 10`);
     await script("document.querySelector('[data-testid=\"show-more\"]').scrollIntoView({block: 'center'})");
     await click(tid("show-more"));
-    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 38);
+    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 39);
     await shot("01-library.png");
   });
 
@@ -123,6 +123,23 @@ try {
     if (marked !== "AC-2(1)") throw new Error(`marked ${marked}`);
     if (!(await text("#viewer")).includes("Blueprint")) throw new Error("no Blueprint badge in the viewer");
     await shot("08-oscal.png");
+  });
+
+  await step("a scanned PDF is read by OCR: the hit is marked over the scan at its words, with the OCR badge", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "badge access logs");
+    await waitFor("the scanned access review among the results", async () => (await text("#middle")).includes("Data Centre Access Review"));
+    await script(`Array.from(document.querySelectorAll('[data-testid="result-item"]')).find(e => e.textContent.includes('Data Centre Access Review')).querySelector('[data-testid="result-page"]').click()`);
+    await waitFor("the scan drawn with the hits over it", async () => (await findAll("#viewer canvas")).length > 0 && (await findAll("#viewer .ocr-layer span.hit")).length >= 3, 30000);
+    const hits = await script(`return Array.from(document.querySelectorAll('#viewer .ocr-layer span.hit')).map(e => e.textContent.toLowerCase())`);
+    for (const word of ["badge", "access", "logs"]) if (!hits.some((h) => h.startsWith(word))) throw new Error(`no hit on ${word}: ${hits}`);
+    // The marks sit on the page, where the words are: inside the drawn scan, not all at one spot.
+    const boxes = await script(`const page = document.querySelector('#viewer .pdf-page').getBoundingClientRect(); return Array.from(document.querySelectorAll('#viewer .ocr-layer span.hit')).map(e => { const r = e.getBoundingClientRect(); return [r.left - page.left, r.top - page.top, r.width, r.height, page.width, page.height]; })`);
+    if (!boxes.every(([x, y, w, h, pw, ph]) => x >= 0 && y >= 0 && w > 5 && h > 5 && x + w <= pw + 1 && y + h <= ph + 1)) throw new Error(`hit boxes ${JSON.stringify(boxes)}`);
+    if (new Set(boxes.map((b) => Math.round(b[0]))).size < 2) throw new Error(`hit boxes ${JSON.stringify(boxes)}`);
+    const badge = await text(tid("ocr-badge"));
+    if (!/^OCR · \d+ % confidence · eng$/.test(badge)) throw new Error(`badge: ${badge}`);
+    await shot("11-ocr.png");
   });
 
   await step("no results explain what to do", async () => {

@@ -113,6 +113,23 @@ fn index(cli: &Cli, args: &IndexArgs, out: &mut Out) -> Result<ExitCode> {
                 }
             }
         }
+        Progress::Recognising { total } => {
+            bar.set_position(0);
+            bar.set_length(*total as u64);
+            if !tty && !json {
+                eprintln!("reading {total} scanned files by OCR");
+            }
+        }
+        Progress::Recognised { done, total, path, error } => {
+            bar.set_position(*done as u64);
+            bar.set_message(format!("OCR {path}"));
+            if !tty && !json {
+                match error {
+                    Some(e) => eprintln!("[OCR {done}/{total}] {path}: FAILED: {e}"),
+                    None => eprintln!("[OCR {done}/{total}] {path}"),
+                }
+            }
+        }
         Progress::Finished => bar.finish_and_clear(),
     })?;
     if json {
