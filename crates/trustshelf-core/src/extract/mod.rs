@@ -4,6 +4,7 @@
 //! Extraction runs inside the worker process (see [`crate::worker`]); nothing here is called on the
 //! library's own process for untrusted bytes.
 
+mod cmap;
 mod docx;
 mod html;
 mod layout;

@@ -139,7 +139,7 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
     if pages.iter().all(|p| p.text.trim().is_empty()) {
         return match failed_pages.first() {
             Some((_, reason)) if failed_pages.len() == pages.len() => Err(ExtractError::OcrFailed(reason.clone())),
-            _ => Err(ExtractError::NoText),
+            _ => Err(ExtractError::OcrFailed("Tesseract read no text on any page (a picture, or a blank scan)".into())),
         };
     }
     Ok(Extraction { pages, failed_pages, extractor: "tesseract".into(), ..Default::default() })
@@ -159,7 +159,8 @@ fn detected(found: &[Recognised], installed: &[String]) -> Option<String> {
 
 /// Each page's MediaBox size in points, from the PDF's page tree (pages inherit their parent's).
 fn page_sizes(bytes: &[u8]) -> Result<Vec<(f64, f64)>, ExtractError> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| ExtractError::Damaged(e.to_string()))?;
+    // Opened as the text pass opens it: a damaged file is reconstructed first.
+    let doc = super::pdf::open(bytes)?;
     let mut sizes = Vec::new();
     for (_, id) in doc.get_pages() {
         let mut node = doc.get_dictionary(id).ok();

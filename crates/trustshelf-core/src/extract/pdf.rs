@@ -53,6 +53,15 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
             }
         }
     }
+    // Pages neither reads, in fonts with a predefined CJK CMap ("unsupported encoding GBK-EUC-H").
+    for (i, r) in primary.iter_mut().enumerate() {
+        if r.as_ref().is_err_and(|e| e.contains("unsupported encoding")) {
+            if let Ok(t) = super::cmap::page_text(&doc, numbers[i]) {
+                *r = Ok(t);
+                extractor = "pdf-cmap";
+            }
+        }
+    }
 
     let mut pages = Vec::with_capacity(numbers.len());
     let mut failed_pages = Vec::new();
@@ -155,7 +164,7 @@ fn explicit_widths(w: &[lopdf::Object]) -> Vec<lopdf::Object> {
 
 /// The document, repaired when lopdf rejects it as damaged or finds no pages in it: a damaged file
 /// gets a reconstruction attempt (see [`repairs`]) before it is called damaged.
-fn open(bytes: &[u8]) -> Result<Document, ExtractError> {
+pub(super) fn open(bytes: &[u8]) -> Result<Document, ExtractError> {
     let reason = match load(bytes) {
         // An encrypted document's pages are read once it is decrypted.
         Ok(doc) if doc.is_encrypted() || !doc.get_pages().is_empty() => return Ok(doc),

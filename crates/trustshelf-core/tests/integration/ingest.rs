@@ -16,13 +16,14 @@ fn incremental_rescan_change_delete_rename_and_index_rebuild_keep_bookmarks() {
     write(root, "policies/access.md", "# Access Policy\n\nAccess reviews are quarterly.");
     write(root, "notes.txt", "Plain notes about the zebracorn audit.");
     write(root, "notes.txt.meta.toml", "title = \"Audit notes\"\ncategory = \"faq\"\nregions = [\"CZ\"]\n");
-    write(root, "image.png", "\u{89}PNG\r\n\u{1a}\n\0\0\0binary");
+    // An archive is not a document (images are: scans, read by OCR).
+    write(root, "evidence.7z", "7z\u{bc}\u{af}\u{27}\u{1c}\0\0\0binary");
     write(root, ".hidden.md", "# hidden");
 
     let lib = Library::open(data.path(), worker()).unwrap();
     let r = lib.index(Some(root), &mut |_| {}).unwrap();
     assert_eq!((r.added, r.extracted, r.documents), (3, 3, 3), "{r:?}");
-    assert_eq!(r.skipped, [("image.png".to_string(), "not a supported document format".to_string())]);
+    assert_eq!(r.skipped, [("evidence.7z".to_string(), "not a supported document format".to_string())]);
     let notes = lib.document("notes.txt").unwrap();
     assert_eq!(notes.metadata.title.as_deref(), Some("Audit notes"));
     assert_eq!(notes.metadata.regions, ["CZ"]);

@@ -40,22 +40,28 @@ fn render(pdf: &Path, page: u32, kind: &str, dpi: u32, out: &Path) -> Vec<u8> {
 
 /// An image-only PDF: each JPEG one page filling an A4 page, no text layer — what a scanner writes.
 pub fn image_only_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
+    let pages: Vec<(&[u8], (u32, u32))> = jpegs.iter().map(|j| (j.as_slice(), (595, 842))).collect();
+    image_only_pdf_sized(&pages)
+}
+
+/// An image-only PDF of (JPEG, page size in points) pages.
+fn image_only_pdf_sized(jpegs: &[(&[u8], (u32, u32))]) -> Vec<u8> {
     let n = jpegs.len();
     let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + i * 3)).collect();
     objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
-    for (i, jpeg) in jpegs.iter().enumerate() {
+    for (i, &(jpeg, (pw, ph))) in jpegs.iter().enumerate() {
         let (page, content, image) = (3 + i * 3, 4 + i * 3, 5 + i * 3);
         let (w, h, components) = jpeg_size(jpeg);
         let space = if components == 1 { "/DeviceGray" } else { "/DeviceRGB" };
-        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >> >>").into_bytes());
-        let draw = "q 595 0 0 842 0 0 cm /Im0 Do Q";
+        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw} {ph}] /Contents {content} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >> >>").into_bytes());
+        let draw = format!("q {pw} 0 0 {ph} 0 0 cm /Im0 Do Q");
         objects.push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
         let mut img = format!("<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n", jpeg.len()).into_bytes();
         img.extend_from_slice(jpeg);
         img.extend_from_slice(b"\nendstream");
         objects.push(img);
-        let _ = page;
+        debug_assert_eq!(page, objects.len() - 2);
     }
     let mut pdf = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
@@ -161,4 +167,32 @@ fn scans_and_images_are_read_by_ocr_with_boxes_and_confidence() {
     // A second run re-reads nothing.
     let again = lib.index(Some(&root), &mut |_| {}).unwrap();
     assert_eq!(again.extracted, 0);
+}
+
+#[test]
+fn a_500_page_scan_is_read_up_to_the_ocr_page_limit_with_the_reason_recorded() {
+    if !ocr_tools_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("library");
+    std::fs::create_dir_all(&root).unwrap();
+    // The certificate's page, then 499 small blank pages (an inch square: quick to render and read).
+    let cert = render(&repo().join("documents/fictional/kestrel-iso27001-certificate.pdf"), 1, "jpeg", 150, dir.path());
+    let blank = render(&repo().join("documents/fictional/kestrel-iso27001-certificate.pdf"), 2, "jpeg", 8, dir.path());
+    let mut pages: Vec<(&[u8], (u32, u32))> = vec![(cert.as_slice(), (595, 842))];
+    pages.extend(std::iter::repeat_n((blank.as_slice(), (72, 72)), 499));
+    std::fs::write(root.join("big-scan.pdf"), image_only_pdf_sized(&pages)).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let started = std::time::Instant::now();
+    lib.index(Some(&root), &mut |_| {}).unwrap();
+    eprintln!("500-page scan: {} pages OCR'd in {:.1} s", trustshelf_core::MAX_OCR_PAGES, started.elapsed().as_secs_f64());
+    let doc = lib.documents().unwrap().into_iter().find(|d| d.path == "big-scan.pdf").unwrap();
+    assert_eq!(doc.status, Status::Partial, "{:?}", doc.reason);
+    assert_eq!(doc.page_count, 500);
+    assert_eq!(doc.failed_pages.len(), 400);
+    assert_eq!(doc.failed_pages[0].0, 101);
+    assert!(doc.failed_pages[0].1.contains("first 100 pages"), "{:?}", doc.failed_pages[0]);
+    assert!(search(&lib, "certificate registration").documents.iter().any(|d| d.path == "big-scan.pdf"));
 }
