@@ -106,6 +106,9 @@ ALTER TABLE pages_v3 RENAME TO pages;
 "#, r#"
 -- A page read by OCR: Tesseract's confidence, languages and word boxes (JSON of extract::Ocr).
 ALTER TABLE pages ADD COLUMN ocr TEXT;
+-- Pages waiting for the OCR pass: NULL none, '[]' the whole file, '[3, 7]' those pages. Kept until
+-- OCR has run, so a pass cut short (the app closed) resumes on the next run.
+ALTER TABLE contents ADD COLUMN ocr_pages TEXT;
 "#];
 
 /// Extraction outcome of a document.
@@ -323,8 +326,28 @@ impl Catalog {
                 )?;
             }
         }
+        let pending = match outcome {
+            Ok(ex) if !ex.scanned_pages.is_empty() && matches!(format, Format::Pdf) => Some(serde_json::to_string(&ex.scanned_pages).expect("numbers serialise")),
+            Err(ExtractError::NoText | ExtractError::OcrUnavailable(_)) if matches!(format, Format::Pdf | Format::Image) => Some("[]".to_string()),
+            _ => None,
+        };
+        tx.execute("UPDATE contents SET ocr_pages = ?2 WHERE hash = ?1", params![hash, pending])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Contents waiting for the OCR pass: (hash, format, the pages to read — empty: all of them).
+    pub fn pending_ocr(&self) -> Result<Vec<(String, Format, Vec<u32>)>> {
+        let mut stmt = self.conn.prepare("SELECT hash, format, ocr_pages FROM contents WHERE ocr_pages IS NOT NULL ORDER BY hash")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (hash, format, pages) = row?;
+            if let Some(format) = Format::parse(&format) {
+                out.push((hash, format, serde_json::from_str(&pages).unwrap_or_default()));
+            }
+        }
+        Ok(out)
     }
 
     /// The cached extraction for `hash` (pages, title, file date), if it succeeded.
@@ -345,6 +368,7 @@ impl Catalog {
             title,
             file_date,
             extractor: extractor.unwrap_or_default(),
+            scanned_pages: Vec::new(),
         }))
     }
 
@@ -496,6 +520,28 @@ pub fn user_reason(e: &ExtractError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contents_wait_for_ocr_until_it_has_run() {
+        let c = Catalog::open_in_memory().unwrap();
+        let text = |pages: &[&str], scanned: Vec<u32>| Extraction {
+            pages: pages.iter().enumerate().map(|(i, t)| Page { number: i as u32 + 1, label: format!("p. {}", i + 1), text: t.to_string(), ocr: None }).collect(),
+            scanned_pages: scanned,
+            ..Default::default()
+        };
+        c.put_content("scan", Format::Pdf, &Err(ExtractError::NoText)).unwrap();
+        c.put_content("photo", Format::Image, &Err(ExtractError::OcrUnavailable("not installed".into()))).unwrap();
+        c.put_content("mixed", Format::Pdf, &Ok(text(&["text", ""], vec![2]))).unwrap();
+        c.put_content("plain", Format::Pdf, &Ok(text(&["text"], vec![]))).unwrap();
+        c.put_content("notes", Format::Text, &Err(ExtractError::NoText)).unwrap();
+        let waiting = c.pending_ocr().unwrap();
+        assert_eq!(waiting, [("mixed".into(), Format::Pdf, vec![2]), ("photo".into(), Format::Image, vec![]), ("scan".into(), Format::Pdf, vec![])]);
+        // Once OCR has run (read, or failed for good), nothing waits; a pass that never ran (the app
+        // closed) leaves it waiting for the next run.
+        c.put_content("scan", Format::Pdf, &Ok(text(&["read by OCR"], vec![]))).unwrap();
+        c.put_content("photo", Format::Image, &Err(ExtractError::OcrFailed("no words".into()))).unwrap();
+        assert_eq!(c.pending_ocr().unwrap(), [("mixed".into(), Format::Pdf, vec![2])]);
+    }
 
     #[test]
     fn migrates_and_round_trips_a_document() {

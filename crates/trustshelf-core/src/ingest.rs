@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{user_reason, Catalog, FileState};
 use crate::error::{Error, ExtractError, Result};
 use crate::extract::{detect_format, split_file_name, tesseract_language, Extraction, Format};
-use crate::files::{catalog_path, describe_file_type, hash_file, read_head};
+use crate::files::{catalog_path, describe_file_type, hash_file, library_file, read_head};
 use crate::index::{IndexedDocument, PageIndex};
 use crate::metadata::{infer, parse_sidecar, Sidecar};
 use crate::worker::{extract_all, Job, WorkerConfig};
@@ -424,21 +424,42 @@ impl Run<'_> {
         Ok((jobs, duplicates))
     }
 
-    /// Stores what OCR read of a scanned file (which the text pass recorded as having no text) and
-    /// writes its document again; the run's report gets the OCR's reason instead of "no text".
-    fn recognised(&mut self, p: &Pending, outcome: &std::result::Result<Extraction, ExtractError>) -> Result<()> {
-        if let Err(ExtractError::Changed(_)) = outcome {
-            self.report.failed.retain(|(path, _)| *path != p.file.rel);
-            self.leave_changed(p, outcome.as_ref().unwrap_err());
-            return Ok(());
+    /// Stores what OCR read of a content waiting for it — the whole file, or its scanned pages
+    /// merged into its text — and writes every document with that content again; the run's report
+    /// gets the OCR's reason instead of "no text".
+    fn recognised(&mut self, target: &OcrTarget, outcome: &std::result::Result<Extraction, ExtractError>) -> Result<Option<String>> {
+        let whole = target.pages.is_empty();
+        let stored: std::result::Result<Extraction, ExtractError> = match (outcome, self.catalog.cached_extraction(&target.hash)?) {
+            // Transient, or nothing to read with: the content stays waiting for the next run.
+            (Err(ExtractError::Changed(_)), _) => return Ok(None),
+            (Err(e @ ExtractError::OcrUnavailable(_)), _) if !whole => return Ok(Some(user_reason(e))),
+            (outcome, _) if whole => outcome.clone(),
+            (Ok(read), Some(mut text)) => {
+                for page in read.pages.iter().filter(|p| p.ocr.is_some()) {
+                    if let Some(slot) = text.pages.iter_mut().find(|p| p.number == page.number) {
+                        *slot = page.clone();
+                    }
+                }
+                text.failed_pages.extend(read.failed_pages.iter().cloned());
+                Ok(text)
+            }
+            (Err(e), Some(mut text)) => {
+                text.failed_pages.extend(target.pages.iter().map(|&n| (n, format!("scanned page not read: {}", user_reason(e)))));
+                Ok(text)
+            }
+            (_, None) => return Ok(None),
+        };
+        self.catalog.put_content(&target.hash, target.format, &stored)?;
+        for file in &target.documents {
+            let found = FoundFile { rel: file.path.clone(), abs: library_file(&target.root, &file.path), size: file.size, mtime_ns: file.mtime_ns, sidecar_mtime_ns: file.sidecar_mtime_ns };
+            self.write_document(&Pending { file: found, hash: target.hash.clone(), format: target.format, new: false })?;
+            self.report.failed.retain(|(path, _)| *path != file.path);
+            if let Err(e) = &stored {
+                self.report.failed.push((file.path.clone(), user_reason(e)));
+            }
         }
-        self.catalog.put_content(&p.hash, p.format, outcome)?;
-        self.write_document(p)?;
-        self.report.failed.retain(|(path, _)| *path != p.file.rel);
-        if let Err(e) = outcome {
-            self.report.failed.push((p.file.rel.clone(), user_reason(e)));
-        }
-        self.commit_now_and_then()
+        self.commit_now_and_then()?;
+        Ok(outcome.as_ref().err().map(user_reason))
     }
 
     /// Stores one extraction's outcome and writes its document.
@@ -458,6 +479,67 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// A content waiting for OCR and the documents that have it.
+struct OcrTarget {
+    root: PathBuf,
+    hash: String,
+    format: Format,
+    /// The pages to read; empty: all.
+    pages: Vec<u32>,
+    documents: Vec<FileState>,
+}
+
+/// The OCR pass, after every text file is searchable: the scanned files and scanned pages the
+/// catalog lists as waiting (this run's, and any a cut-short run left), read in the workers.
+fn ocr_pass(run: &mut Run, root: &Path, worker: &WorkerConfig, progress: &mut dyn FnMut(&Progress)) -> Result<()> {
+    let waiting = run.catalog.pending_ocr()?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let states = run.catalog.file_states()?;
+    let mut targets = Vec::new();
+    let mut jobs = Vec::new();
+    for (hash, format, pages) in waiting {
+        let documents: Vec<FileState> = states.iter().filter(|s| s.hash == hash).cloned().collect();
+        let Some(first) = documents.first() else { continue };
+        let abs = library_file(root, &first.path);
+        // The declared language; for a document with text around its scanned pages, the language
+        // of that text.
+        let declared = load_sidecar(&abs).declared.language;
+        let language = match declared {
+            Some(l) => Some(l),
+            None if !pages.is_empty() => run.catalog.document(first.id)?.metadata.language,
+            None => None,
+        };
+        let language = language.as_deref().and_then(tesseract_language).map(str::to_string);
+        jobs.push(Job { ocr: true, language, ocr_pages: pages.clone(), ..Job::text(targets.len(), abs, format, Some(hash.clone())) });
+        targets.push(OcrTarget { root: root.to_path_buf(), hash, format, pages, documents });
+    }
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    run.commit()?;
+    let total = jobs.len();
+    progress(&Progress::Recognising { total });
+    let (mut done, mut failure) = (0usize, None);
+    extract_all(worker, jobs, |job, outcome| {
+        if failure.is_some() {
+            return;
+        }
+        let target = &targets[job.key];
+        done += 1;
+        let error = match run.recognised(target, &outcome) {
+            Ok(error) => error,
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        };
+        progress(&Progress::Recognised { done, total, path: target.documents[0].path.clone(), error });
+    })?;
+    failure.map_or(Ok(()), Err)
 }
 
 /// Scans `root` and brings catalog and index up to date with it.
@@ -486,16 +568,12 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
 
     let mut done = 0usize;
     let mut failure: Option<Error> = None;
-    let mut needs_ocr = Vec::new();
     extract_all(worker, jobs, |job, outcome| {
         if failure.is_some() {
             return;
         }
         let p = &pending[job.key];
         done += 1;
-        if matches!(outcome, Err(ExtractError::NoText)) && matches!(p.format, Format::Pdf | Format::Image) {
-            needs_ocr.push(job.key);
-        }
         if let Err(e) = run.extracted(p, &outcome) {
             failure = Some(e);
         }
@@ -505,36 +583,6 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
     if let Some(e) = failure {
         return Err(e);
     }
-    // The OCR pass: scanned PDFs and images, after every text file is searchable.
-    let ocr_jobs: Vec<Job> = needs_ocr
-        .into_iter()
-        .map(|i| {
-            let p = &pending[i];
-            let language = load_sidecar(&p.file.abs).declared.language.as_deref().and_then(tesseract_language).map(str::to_string);
-            Job { ocr: true, language, ..Job::text(i, p.file.abs.clone(), p.format, Some(p.hash.clone())) }
-        })
-        .collect();
-    if !ocr_jobs.is_empty() {
-        run.commit()?;
-        let total = ocr_jobs.len();
-        progress(&Progress::Recognising { total });
-        let mut done = 0usize;
-        extract_all(worker, ocr_jobs, |job, outcome| {
-            if failure.is_some() {
-                return;
-            }
-            let p = &pending[job.key];
-            done += 1;
-            if let Err(e) = run.recognised(p, &outcome) {
-                failure = Some(e);
-            }
-            let error = outcome.as_ref().err().map(user_reason);
-            progress(&Progress::Recognised { done, total, path: p.file.rel.clone(), error });
-        })?;
-        if let Some(e) = failure {
-            return Err(e);
-        }
-    }
     for i in duplicates {
         let p = &pending[i];
         if catalog.has_content(&p.hash)? {
@@ -543,6 +591,7 @@ pub fn index_folder(catalog: &Catalog, index: &mut PageIndex, worker: &WorkerCon
             run.leave_changed(p, &ExtractError::Changed("a file with the same content changed".into()));
         }
     }
+    ocr_pass(&mut run, root, worker, progress)?;
     catalog.prune_contents()?;
     let mut report = std::mem::take(&mut run.report);
     report.skipped.sort();

@@ -73,12 +73,15 @@ pub struct Job {
     /// The document's declared language as Tesseract names it ("ces"), for OCR.
     #[serde(default)]
     pub language: Option<String>,
+    /// The pages to read by OCR; empty: all of them.
+    #[serde(default)]
+    pub ocr_pages: Vec<u32>,
 }
 
 impl Job {
     /// A text-pass job for `path`.
     pub fn text(key: usize, path: PathBuf, format: Format, hash: Option<String>) -> Job {
-        Job { key, path, format, hash, ocr: false, language: None }
+        Job { key, path, format, hash, ocr: false, language: None, ocr_pages: Vec::new() }
     }
 }
 
@@ -173,7 +176,7 @@ fn extract_in_thread(job: Job) -> std::result::Result<Extraction, ExtractError> 
     let handle = std::thread::Builder::new().stack_size(EXTRACT_STACK_BYTES).spawn(move || {
         let bytes = read_job_file(&job)?;
         if job.ocr {
-            extract::recognise(&job.path, &bytes, job.format == Format::Pdf, job.language.as_deref())
+            extract::recognise(&job.path, &bytes, job.format == Format::Pdf, job.language.as_deref(), &job.ocr_pages)
         } else {
             extract::extract(job.format, &bytes)
         }

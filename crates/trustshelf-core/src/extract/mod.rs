@@ -228,6 +228,9 @@ pub struct Extraction {
     pub file_date: Option<String>,
     /// Which extractor produced the text ("pdf-extract", "lopdf", "markdown", …).
     pub extractor: String,
+    /// Pages that are a scan (an image and no text): the OCR pass reads them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scanned_pages: Vec<u32>,
 }
 
 /// Extracts `bytes` (already read from disk) as `format`. Runs in the worker process.

@@ -91,36 +91,33 @@ pub fn tesseract_language(iso: &str) -> Option<&'static str> {
 }
 
 /// OCRs a scanned PDF or an image file at `path` (`bytes` is its content, already checked against
-/// the catalog's hash). `language`: the document's declared Tesseract language, if any.
-pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>) -> Result<Extraction, ExtractError> {
+/// the catalog's hash). `language`: the document's declared Tesseract language, if any. `only`:
+/// the PDF pages to read (a document with some scanned pages); empty: every page. Pages not read
+/// come back empty, without an OCR record.
+pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>, only: &[u32]) -> Result<Extraction, ExtractError> {
     let installed = installed_languages().ok_or_else(|| ExtractError::OcrUnavailable("Tesseract is not installed (apt install tesseract-ocr)".into()))?;
     let declared = language.filter(|l| installed.iter().any(|i| i == l)).map(str::to_string);
     let work = WorkDir::new()?;
     let mut pages = Vec::new();
     let mut failed_pages = Vec::new();
-    let mut languages = declared.clone().unwrap_or_else(|| installed.join("+"));
-    let mut decided = false;
+    let mut reader = Reader { decided: declared.is_some(), languages: declared.unwrap_or_else(|| installed.join("+")), installed: &installed, work: &work };
     if is_pdf {
         let sizes = page_sizes(bytes)?;
+        let mut read = 0u32;
         for (i, (w, h)) in sizes.iter().enumerate() {
             let number = i as u32 + 1;
-            let page = if number > MAX_OCR_PAGES {
+            if !only.is_empty() && !only.contains(&number) {
+                pages.push(Page { number, label: format!("p. {number}"), text: String::new(), ocr: None });
+                continue;
+            }
+            read += 1;
+            let page = if read > MAX_OCR_PAGES {
                 Err(format!("not recognised: OCR reads the first {MAX_OCR_PAGES} pages of a scan"))
             } else {
-                render(path, number, *w, *h, &work).and_then(|image| recognise_image(&image, &languages, &work))
+                render(path, number, *w, *h, &work).and_then(|image| reader.read(&image))
             };
             match page {
-                Ok(found) if !found.is_empty() => {
-                    // No declared language: the first page with enough words, read with every
-                    // installed language, tells which to read the rest in.
-                    if declared.is_none() && !decided {
-                        if let Some(detected) = detected(&found, &installed) {
-                            languages = detected;
-                            decided = true;
-                        }
-                    }
-                    pages.push(found.into_iter().next().expect("not empty").into_page(number))
-                }
+                Ok(found) if !found.is_empty() => pages.push(found.into_iter().next().expect("not empty").into_page(number)),
                 page => {
                     let reason = page.err().unwrap_or_else(|| "tesseract read no page".into());
                     failed_pages.push((number, reason));
@@ -131,12 +128,12 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
     } else {
         check_image(bytes)?;
         // TIFF files can hold several pages; Tesseract reads them all.
-        let found = recognise_image(path, &languages, &work).map_err(ExtractError::OcrFailed)?;
+        let found = reader.read(path).map_err(ExtractError::OcrFailed)?;
         for (i, page) in found.into_iter().enumerate().take(MAX_OCR_PAGES as usize) {
             pages.push(page.into_page(i as u32 + 1));
         }
     }
-    if pages.iter().all(|p| p.text.trim().is_empty()) {
+    if only.is_empty() && pages.iter().all(|p| p.text.trim().is_empty()) {
         return match failed_pages.first() {
             Some((_, reason)) if failed_pages.len() == pages.len() => Err(ExtractError::OcrFailed(reason.clone())),
             _ => Err(ExtractError::OcrFailed("Tesseract read no text on any page (a picture, or a blank scan)".into())),
@@ -145,8 +142,36 @@ pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>
     Ok(Extraction { pages, failed_pages, extractor: "tesseract".into(), ..Default::default() })
 }
 
-/// The language a page read with every installed language is in, among the installed ones; `None`
-/// when it has too few words to tell.
+/// Reads images in the document's language: the declared one, else the one the first page with
+/// enough words turns out to be in — read in English first (quick; the stop words of the other
+/// languages survive it), then again in its own language if it is another.
+struct Reader<'a> {
+    installed: &'a [String],
+    languages: String,
+    decided: bool,
+    work: &'a WorkDir,
+}
+
+impl Reader<'_> {
+    fn read(&mut self, image: &Path) -> Result<Vec<Recognised>, String> {
+        if self.decided {
+            return recognise_image(image, &self.languages, self.work);
+        }
+        let probe = if self.installed.iter().any(|l| l == "eng") { "eng".to_string() } else { self.installed.join("+") };
+        let found = recognise_image(image, &probe, self.work)?;
+        let Some(language) = detected(&found, self.installed) else { return Ok(found) };
+        self.decided = true;
+        self.languages = language;
+        if self.languages == probe {
+            Ok(found)
+        } else {
+            recognise_image(image, &self.languages, self.work)
+        }
+    }
+}
+
+/// The language a page's text is in, among the installed ones; `None` when it has too few words
+/// to tell.
 fn detected(found: &[Recognised], installed: &[String]) -> Option<String> {
     let text: String = found.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
     if text.split_whitespace().count() < 20 {

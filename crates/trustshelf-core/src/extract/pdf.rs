@@ -77,7 +77,42 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
         pages.push(Page { number, label: format!("p. {number}"), text, ocr: None });
     }
     let (title, file_date) = info(&doc);
-    Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into() })
+    // Pages with (almost) no text and an image on them are scans; unless every page is (then the
+    // whole file goes to OCR as having no text), the OCR pass reads those pages.
+    let scanned_pages: Vec<u32> = pages.iter().filter(|p| p.text.trim().chars().count() < 3).map(|p| p.number).filter(|&n| page_ids.get(&n).is_some_and(|&id| shows_image(&doc, id))).collect();
+    Ok(Extraction { pages, failed_pages, title, file_date, extractor: extractor.into(), scanned_pages })
+}
+
+/// True when the page's resources hold an image (directly, or in a form XObject it uses: scans
+/// are often wrapped in one).
+fn shows_image(doc: &Document, page: lopdf::ObjectId) -> bool {
+    let Ok((own, inherited)) = doc.get_page_resources(page) else { return false };
+    own.into_iter().chain(inherited.iter().filter_map(|&id| doc.get_dictionary(id).ok())).any(|resources| holds_image(doc, resources, 0))
+}
+
+fn holds_image(doc: &Document, resources: &lopdf::Dictionary, depth: u8) -> bool {
+    let Some(xobjects) = dictionary(doc, resources.get(b"XObject").ok()) else { return false };
+    xobjects.iter().any(|(_, o)| {
+        let object = match o {
+            lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
+            o => Some(o),
+        };
+        let Some(lopdf::Object::Stream(stream)) = object else { return false };
+        match stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name) {
+            Ok(b"Image") => true,
+            Ok(b"Form") if depth < 2 => dictionary(doc, stream.dict.get(b"Resources").ok()).is_some_and(|r| holds_image(doc, r, depth + 1)),
+            _ => false,
+        }
+    })
+}
+
+/// `o` as a dictionary, following a reference.
+fn dictionary<'a>(doc: &'a Document, o: Option<&'a lopdf::Object>) -> Option<&'a lopdf::Dictionary> {
+    match o? {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        lopdf::Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
 }
 
 /// Readies the document for text extraction: rewrites CID fonts' width arrays in the one form

@@ -68,7 +68,19 @@ fn from_value(value: &Value, syntax: &str) -> Extraction {
             (format!("oscal-{model}"), str_at(root, &["metadata", "title"]).map(one_line))
         }
         None => {
-            plain_pages(value, &mut pages);
+            match value.as_object().filter(|o| o.len() == 1).and_then(|o| o.iter().next()) {
+                // An XML document is its root element: a page per child of the root.
+                Some((root, Value::Object(children))) if syntax == "xml" && children.len() > 1 => {
+                    for (key, v) in children {
+                        let path = format!("{root}.{key}");
+                        match v {
+                            Value::Array(items) => array_pages(&path, items, &mut pages),
+                            _ => pages.push(key, &format!("{key}\n{}", keyed_text(v, &path))),
+                        }
+                    }
+                }
+                _ => plain_pages(value, &mut pages),
+            }
             let title = value.as_object().and_then(|o| ["title", "name"].iter().find_map(|k| o.get(*k).and_then(Value::as_str))).map(one_line);
             (syntax.to_string(), title)
         }
@@ -625,6 +637,8 @@ mod tests {
         let xml = extract_xml(b"<config><server name=\"db\"><port>5432</port></server><audit enabled=\"yes\"/></config>").unwrap();
         assert_eq!(xml.extractor, "xml");
         assert!(xml.pages.iter().any(|p| p.text.contains("config.server.port: 5432")), "{:?}", xml.pages);
+        // A page per child of the root element.
+        assert_eq!(xml.pages.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["server", "audit"], "{:?}", xml.pages);
     }
 
     #[test]

@@ -46,12 +46,33 @@ pub fn image_only_pdf(jpegs: &[Vec<u8>]) -> Vec<u8> {
 
 /// An image-only PDF of (JPEG, page size in points) pages.
 fn image_only_pdf_sized(jpegs: &[(&[u8], (u32, u32))]) -> Vec<u8> {
-    let n = jpegs.len();
+    let pages: Vec<PdfPage> = jpegs.iter().map(|&(jpeg, size)| PdfPage::Scan(jpeg, size)).collect();
+    pdf_of(&pages)
+}
+
+/// A page of a made PDF: a scan (JPEG, page size in points) or a line of Helvetica text on A4.
+enum PdfPage<'a> {
+    Scan(&'a [u8], (u32, u32)),
+    Text(&'a str),
+}
+
+fn pdf_of(pages: &[PdfPage]) -> Vec<u8> {
+    let n = pages.len();
     let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + i * 3)).collect();
     objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
-    for (i, &(jpeg, (pw, ph))) in jpegs.iter().enumerate() {
+    for (i, page_kind) in pages.iter().enumerate() {
         let (page, content, image) = (3 + i * 3, 4 + i * 3, 5 + i * 3);
+        let (jpeg, (pw, ph)) = match page_kind {
+            PdfPage::Scan(jpeg, size) => (*jpeg, *size),
+            PdfPage::Text(text) => {
+                objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /Font << /F1 {image} 0 R >> >> >>").into_bytes());
+                let draw = format!("BT /F1 12 Tf 72 760 Td ({text}) Tj ET");
+                objects.push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
+                objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
+                continue;
+            }
+        };
         let (w, h, components) = jpeg_size(jpeg);
         let space = if components == 1 { "/DeviceGray" } else { "/DeviceRGB" };
         objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw} {ph}] /Contents {content} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >> >>").into_bytes());
@@ -110,6 +131,7 @@ fn scans_and_images_are_read_by_ocr_with_boxes_and_confidence() {
     std::fs::write(root.join("soc2-scan.pdf"), &scan).unwrap();
     std::fs::write(root.join("addendum-cz.png"), render(&docs.join("kestrel-addendum-cz.pdf"), 2, "png", 200, work)).unwrap();
     std::fs::write(root.join("addendum-cz.png.meta.toml"), "language = \"cs\"\n").unwrap();
+    std::fs::write(root.join("addendum-cz-undeclared.png"), render(&docs.join("kestrel-addendum-cz.pdf"), 2, "png", 180, work)).unwrap();
     std::fs::write(root.join("certificate.tif"), render(&docs.join("kestrel-iso27001-certificate.pdf"), 1, "tiff", 150, work)).unwrap();
     std::fs::copy(docs.join("kestrel-bridge-letter-2026q4.pdf"), root.join("bridge.pdf")).unwrap();
     // Bad input: an image bomb (a PNG header claiming 100,000² pixels), a corrupt JPEG.
@@ -129,12 +151,12 @@ fn scans_and_images_are_read_by_ocr_with_boxes_and_confidence() {
     // The OCR pass comes after the text pass, and progress says so.
     let first_ocr = events.iter().position(|e| e.starts_with("Recognising")).expect("an OCR pass");
     assert!(events[..first_ocr].iter().any(|e| e.contains("bridge.pdf")), "{events:?}");
-    // The three scans and the corrupt JPEG (its header is fine); the bomb never reaches Tesseract.
-    assert_eq!(events.iter().filter(|e| e.starts_with("Recognised")).count(), 4, "{events:?}");
+    // The four scans and the corrupt JPEG (its header is fine); the bomb never reaches Tesseract.
+    assert_eq!(events.iter().filter(|e| e.starts_with("Recognised")).count(), 5, "{events:?}");
 
     let docs = lib.documents().unwrap();
     let by_path = |p: &str| docs.iter().find(|d| d.path == p).unwrap_or_else(|| panic!("{p} not in {docs:?}"));
-    for p in ["soc2-scan.pdf", "addendum-cz.png", "certificate.tif", "bridge.pdf"] {
+    for p in ["soc2-scan.pdf", "addendum-cz.png", "addendum-cz-undeclared.png", "certificate.tif", "bridge.pdf"] {
         assert_eq!(by_path(p).status, Status::Indexed, "{p}: {:?}", by_path(p).reason);
     }
     // Bad images: a clear reason each, the rest unaffected.
@@ -157,11 +179,12 @@ fn scans_and_images_are_read_by_ocr_with_boxes_and_confidence() {
     assert_eq!(ocr.languages, "ces", "the sidecar's language");
     assert!(ocr.words.len() > 20);
     assert!(ocr.words.iter().all(|w| (0.0..=1.0).contains(&w.x) && (0.0..=1.0).contains(&w.y) && w.w > 0.0 && w.h > 0.0 && w.x + w.w <= 1.001));
-    // No language declared: the cover page (too few words to tell) is read with every installed
-    // language, the next in the language it turned out to be.
-    let languages = |n| lib.page("soc2-scan.pdf", n).unwrap().page.ocr.unwrap().languages;
-    assert!(languages(1).contains("eng+ces"), "{}", languages(1));
-    assert_eq!(languages(2), "eng");
+    // No language declared: read in English, which the pages turn out to be in; the Czech page
+    // without a sidecar is read again in Czech once its English reading shows it is Czech.
+    let languages = |path, n| lib.page(path, n).unwrap().page.ocr.unwrap().languages;
+    assert_eq!((languages("soc2-scan.pdf", 1), languages("soc2-scan.pdf", 2)), ("eng".into(), "eng".into()));
+    assert_eq!(languages("addendum-cz-undeclared.png", 1), "ces+eng");
+    assert!(lib.page("addendum-cz-undeclared.png", 1).unwrap().page.text.contains("Bezpečnostní"));
     assert!(lib.page("bridge.pdf", 1).unwrap().page.ocr.is_none());
 
     // A second run re-reads nothing.
@@ -195,4 +218,35 @@ fn a_500_page_scan_is_read_up_to_the_ocr_page_limit_with_the_reason_recorded() {
     assert_eq!(doc.failed_pages[0].0, 101);
     assert!(doc.failed_pages[0].1.contains("first 100 pages"), "{:?}", doc.failed_pages[0]);
     assert!(search(&lib, "certificate registration").documents.iter().any(|d| d.path == "big-scan.pdf"));
+}
+
+#[test]
+fn the_scanned_pages_of_a_text_pdf_are_read_by_ocr_and_merged_into_its_text() {
+    if !ocr_tools_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("library");
+    std::fs::create_dir_all(&root).unwrap();
+    // A SOC 2 report whose signed opinion page was scanned in between text pages.
+    let soc2 = repo().join("documents/fictional/kestrel-soc2-type2-2026.pdf");
+    let opinion = render(&soc2, 2, "jpeg", 150, dir.path());
+    let pdf = pdf_of(&[PdfPage::Text("Kestrel Cloud SOC 2 report: system description follows"), PdfPage::Scan(&opinion, (595, 842)), PdfPage::Text("Section 4: tests of controls and results")]);
+    std::fs::write(root.join("soc2-mixed.pdf"), &pdf).unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let lib = Library::open(data.path(), worker()).unwrap();
+    let mut events = Vec::new();
+    lib.index(Some(&root), &mut |p| events.push(format!("{p:?}"))).unwrap();
+    assert!(events.iter().any(|e| e.starts_with("Recognised")), "{events:?}");
+    let doc = lib.document("soc2-mixed.pdf").unwrap();
+    assert_eq!((doc.status, doc.page_count), (Status::Indexed, 3), "{:?}", doc.reason);
+    let pages: Vec<_> = (1..=3).map(|n| lib.page("soc2-mixed.pdf", n).unwrap().page).collect();
+    assert!(pages[0].text.contains("system description follows") && pages[0].ocr.is_none());
+    assert!(pages[1].text.contains("complementary user entity controls"), "{}", pages[1].text);
+    assert!(pages[1].ocr.as_ref().is_some_and(|o| o.confidence > 60.0));
+    assert!(pages[2].text.contains("tests of controls") && pages[2].ocr.is_none());
+    let hit = search(&lib, "\"complementary user entity controls\"");
+    assert_eq!(hit.documents[0].pages[0].page, 2);
+
 }
