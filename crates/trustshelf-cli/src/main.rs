@@ -138,6 +138,9 @@ fn index(cli: &Cli, args: &IndexArgs, out: &mut Out) -> Result<ExitCode> {
     }
     writeln!(out, "Indexed {} in {:.1} s: {} documents, {} pages.", report.root, report.elapsed_ms as f64 / 1000.0, report.documents, report.pages)?;
     writeln!(out, "  {} added, {} updated, {} unchanged, {} moved, {} removed; {} extracted.", report.added, report.updated, report.unchanged, report.moved, report.removed, report.extracted)?;
+    if report.ocr_pages > 0 {
+        writeln!(out, "  {} pages read by OCR in {:.1} s.", report.ocr_pages, report.ocr_ms as f64 / 1000.0)?;
+    }
     for (path, reason) in &report.failed {
         writeln!(out, "  failed  {path}: {reason}")?;
     }

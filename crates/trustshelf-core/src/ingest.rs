@@ -105,6 +105,10 @@ pub struct IndexReport {
     pub documents: u64,
     /// Wall-clock time of the run in milliseconds.
     pub elapsed_ms: u64,
+    /// Pages read by OCR in this run.
+    pub ocr_pages: u64,
+    /// Wall-clock time of the OCR pass in milliseconds (part of `elapsed_ms`).
+    pub ocr_ms: u64,
 }
 
 struct FoundFile {
@@ -521,6 +525,7 @@ fn ocr_pass(run: &mut Run, root: &Path, worker: &WorkerConfig, progress: &mut dy
         return Ok(());
     }
     run.commit()?;
+    let started = Instant::now();
     let total = jobs.len();
     progress(&Progress::Recognising { total });
     let (mut done, mut failure) = (0usize, None);
@@ -530,6 +535,9 @@ fn ocr_pass(run: &mut Run, root: &Path, worker: &WorkerConfig, progress: &mut dy
         }
         let target = &targets[job.key];
         done += 1;
+        if let Ok(read) = &outcome {
+            run.report.ocr_pages += read.pages.iter().filter(|p| p.ocr.is_some()).count() as u64;
+        }
         let error = match run.recognised(target, &outcome) {
             Ok(error) => error,
             Err(e) => {
@@ -539,6 +547,7 @@ fn ocr_pass(run: &mut Run, root: &Path, worker: &WorkerConfig, progress: &mut dy
         };
         progress(&Progress::Recognised { done, total, path: target.documents[0].path.clone(), error });
     })?;
+    run.report.ocr_ms = started.elapsed().as_millis() as u64;
     failure.map_or(Ok(()), Err)
 }
 

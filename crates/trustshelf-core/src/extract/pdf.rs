@@ -86,24 +86,32 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
 /// True when the page's resources hold an image (directly, or in a form XObject it uses: scans
 /// are often wrapped in one).
 fn shows_image(doc: &Document, page: lopdf::ObjectId) -> bool {
-    let Ok((own, inherited)) = doc.get_page_resources(page) else { return false };
-    own.into_iter().chain(inherited.iter().filter_map(|&id| doc.get_dictionary(id).ok())).any(|resources| holds_image(doc, resources, 0))
+    widest_image(doc, page).is_some()
 }
 
-fn holds_image(doc: &Document, resources: &lopdf::Dictionary, depth: u8) -> bool {
-    let Some(xobjects) = dictionary(doc, resources.get(b"XObject").ok()) else { return false };
-    xobjects.iter().any(|(_, o)| {
-        let object = match o {
-            lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
-            o => Some(o),
-        };
-        let Some(lopdf::Object::Stream(stream)) = object else { return false };
-        match stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name) {
-            Ok(b"Image") => true,
-            Ok(b"Form") if depth < 2 => dictionary(doc, stream.dict.get(b"Resources").ok()).is_some_and(|r| holds_image(doc, r, depth + 1)),
-            _ => false,
-        }
-    })
+/// The width in pixels of the widest image the page's resources hold (directly or in a form).
+pub(super) fn widest_image(doc: &Document, page: lopdf::ObjectId) -> Option<i64> {
+    let (own, inherited) = doc.get_page_resources(page).ok()?;
+    own.into_iter().chain(inherited.iter().filter_map(|&id| doc.get_dictionary(id).ok())).filter_map(|resources| widest_in(doc, resources, 0)).max()
+}
+
+fn widest_in(doc: &Document, resources: &lopdf::Dictionary, depth: u8) -> Option<i64> {
+    let xobjects = dictionary(doc, resources.get(b"XObject").ok())?;
+    xobjects
+        .iter()
+        .filter_map(|(_, o)| {
+            let object = match o {
+                lopdf::Object::Reference(id) => doc.get_object(*id).ok(),
+                o => Some(o),
+            };
+            let Some(lopdf::Object::Stream(stream)) = object else { return None };
+            match stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name) {
+                Ok(b"Image") => Some(stream.dict.get(b"Width").and_then(lopdf::Object::as_i64).unwrap_or(1).max(1)),
+                Ok(b"Form") if depth < 2 => dictionary(doc, stream.dict.get(b"Resources").ok()).and_then(|r| widest_in(doc, r, depth + 1)),
+                _ => None,
+            }
+        })
+        .max()
 }
 
 /// `o` as a dictionary, following a reference.
