@@ -608,7 +608,15 @@ documents: number,
 /**
  * Wall-clock time of the run in milliseconds.
  */
-elapsed_ms: number, };
+elapsed_ms: number, 
+/**
+ * Pages read by OCR in this run.
+ */
+ocr_pages: number, 
+/**
+ * Wall-clock time of the OCR pass in milliseconds (part of `elapsed_ms`).
+ */
+ocr_ms: number, };
 
 export type BookmarkState = "current" | "changed" | "missing";
 

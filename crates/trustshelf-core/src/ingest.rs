@@ -439,8 +439,10 @@ impl Run<'_> {
             (Err(e @ ExtractError::OcrUnavailable(_)), _) if !whole => return Ok(Some(user_reason(e))),
             (outcome, _) if whole => outcome.clone(),
             (Ok(read), Some(mut text)) => {
+                // A page takes the OCR's text when OCR read more than the text layer had (a cover
+                // that is a picture keeps its few characters).
                 for page in read.pages.iter().filter(|p| p.ocr.is_some()) {
-                    if let Some(slot) = text.pages.iter_mut().find(|p| p.number == page.number) {
+                    if let Some(slot) = text.pages.iter_mut().find(|p| p.number == page.number && p.text.trim().len() < page.text.trim().len()) {
                         *slot = page.clone();
                     }
                 }
