@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use trustshelf_core::Format;
 use trustshelf_core::{worker_answer as answer, parse_worker_answer as parse_answer, Job};
 
-const FORMATS: [Format; 14] = [Format::Pdf, Format::Markdown, Format::Html, Format::Text, Format::Docx, Format::Xlsx, Format::Ods, Format::Csv, Format::Json, Format::Xml, Format::Yaml, Format::Pptx, Format::Odt, Format::Pdf];
+const FORMATS: [Format; 15] = [Format::Pdf, Format::Markdown, Format::Html, Format::Text, Format::Docx, Format::Xlsx, Format::Ods, Format::Csv, Format::Json, Format::Xml, Format::Yaml, Format::Pptx, Format::Odt, Format::Image, Format::Pdf];
 
 fuzz_target!(|data: &[u8]| {
     static HOOK: std::sync::Once = std::sync::Once::new();

@@ -27,7 +27,7 @@ fn fixture() -> Fixture {
     let mut index = PageIndex::open(&dir, &catalog, 0).unwrap();
     for (i, text) in PAGES.iter().enumerate() {
         let hash = format!("{i:064}");
-        let pages = vec![Page { number: 1, label: "1".into(), text: text.to_string() }, Page { number: 2, label: "2".into(), text: text.chars().rev().collect() }];
+        let pages = vec![Page { number: 1, label: "1".into(), text: text.to_string(), ocr: None }, Page { number: 2, label: "2".into(), text: text.chars().rev().collect(), ocr: None }];
         catalog.put_content(&hash, Format::Text, &Ok(Extraction { pages: pages.clone(), extractor: "text".into(), ..Default::default() })).unwrap();
         let inferred = Metadata { title: Some(format!("Document {i}")), category: Some(["audit-report", "policy", "regional"][i].into()), regions: vec![["EU", "CZ", "US"][i].into()], standards: vec![["SOC 2", "GDPR", "ISO 27001"][i].into()], ..Default::default() };
         let id = catalog.upsert_document(&format!("d{i}.txt"), &hash, 1, 1, None, &Sidecar::default(), &inferred).unwrap();
