@@ -39,6 +39,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What an audit document says — kind, provider, auditor, period, opinion, exceptions,
+    /// complementary user entity controls, subservice organisations — each with its page and quote.
+    Facts {
+        /// Document id or path.
+        document: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Facet counts for the whole library.
     Facets {
         /// Print JSON.

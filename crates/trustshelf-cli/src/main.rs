@@ -67,6 +67,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search(&cli, args, out),
         Command::Documents { json } => documents(&cli, *json, out),
         Command::Show { document, page, json } => show(&cli, document, *page, *json, out),
+        Command::Facts { document, json } => facts(&cli, document, *json, out),
         Command::Facets { json } => facets(&cli, *json, out),
         Command::Status { json } => status(&cli, *json, out),
         Command::Bookmark(cmd) => bookmark(&open(&cli, None)?, cmd, out),
@@ -222,6 +223,50 @@ fn show(cli: &Cli, document: &str, page: Option<u32>, json: bool, out: &mut Out)
                 writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn facts(cli: &Cli, document: &str, json: bool, out: &mut Out) -> Result<ExitCode> {
+    let f = open(cli, None)?.facts(document)?;
+    if json {
+        print_json(&f)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cite = |fact: &trustshelf_core::Fact| match fact.source {
+        trustshelf_core::Source::Declared => " (declared)".to_string(),
+        trustshelf_core::Source::Extracted => format!(" (p. {})", fact.page),
+    };
+    writeln!(out, "{} — {}", f.path, f.kind)?;
+    let scalars = [("provider", &f.provider), ("system", &f.system), ("auditor", &f.auditor), ("issued", &f.issued), ("as of", &f.as_of), ("opinion", &f.opinion)];
+    for (name, fact) in scalars {
+        if let Some(fact) = fact {
+            writeln!(out, "  {name:<14} {}{}", fact.value, cite(fact))?;
+            if let Some(c) = &fact.conflict {
+                writeln!(out, "  {:<14} the text says {}{}", "", c.value, cite(c))?;
+            }
+        }
+    }
+    if let Some(p) = &f.period {
+        writeln!(out, "  {:<14} {} to {}{}", "period", p.start.value, p.end.value, cite(&p.end))?;
+    }
+    if !f.trust_services.is_empty() {
+        writeln!(out, "  {:<14} {}{}", "trust services", f.trust_services.iter().map(|t| t.value.as_str()).collect::<Vec<_>>().join(", "), cite(&f.trust_services[0]))?;
+    }
+    for e in &f.exceptions {
+        writeln!(out, "  exception      {} (p. {}): {}", e.control, e.page, e.quote)?;
+        if let Some(r) = &e.response {
+            writeln!(out, "                 management's response: {r}")?;
+        }
+    }
+    for c in &f.cuecs {
+        writeln!(out, "  CUEC           (p. {}) {}", c.page, c.text)?;
+    }
+    for s in &f.subservice {
+        writeln!(out, "  subservice     {} — {} ({}, p. {})", s.name, s.service, s.method, s.page)?;
+    }
+    for n in &f.not_found {
+        writeln!(out, "  not found      {n}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ mod catalog;
 mod error;
 mod export;
 mod extract;
+mod facts;
 mod files;
 mod index;
 mod ingest;
@@ -27,6 +28,7 @@ pub use bookmarks::{Binder, Bookmark, BookmarkState, BookmarkUpdate, NewBookmark
 pub use catalog::{Catalog, Document, SkippedFile, Status};
 pub use error::{Error, ErrorKind, ExtractError, IpcError, Result};
 pub use export::{verify_package, ExportReport, VerifyReport};
+pub use facts::{find_dates, parse_date, Cuec, Exception, Fact, Facts, FoundDate, Period, Source, Subservice};
 pub use extract::{extract, ocr_languages, recognise, tesseract_language, Extraction, Format, Ocr, Page, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
 pub use index::{IndexedDocument, PageIndex};
 pub use ingest::{IndexReport, Progress, UNSUPPORTED};

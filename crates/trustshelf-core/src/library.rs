@@ -244,6 +244,14 @@ impl Library {
         Ok(PageView { document, page: p })
     }
 
+    /// What an audit document says (kind, parties, period, opinion, exceptions, CUECs, subservice
+    /// organisations), each fact with its page and quote.
+    pub fn facts(&self, id_or_path: &str) -> Result<crate::facts::Facts> {
+        let document = self.document(id_or_path)?;
+        let pages = self.catalog().pages(&document.hash)?;
+        Ok(crate::facts::read(&document, &pages))
+    }
+
     /// Every page of a document, for viewers of non-paged formats.
     pub fn pages(&self, id: i64) -> Result<Vec<Page>> {
         let catalog = self.catalog();

@@ -4,6 +4,7 @@
 
 mod compat;
 mod export;
+mod facts;
 mod ingest;
 mod ocr;
 mod recall;
