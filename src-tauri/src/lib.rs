@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use tauri::ipc::{InvokeResponseBody, IpcResponse, Response};
 use tauri::{AppHandle, Emitter, Manager};
 use trustshelf_core::{
-    Binder, Bookmark, BookmarkUpdate, Document, ExportReport, HighlightRequest, IndexReport, IpcError, Labels, Library, LibraryStatus, LibraryWatch, NewBookmark, Page, PageView, Progress,
+    Binder, Bookmark, BookmarkUpdate, Document, ExportReport, Facts, HighlightRequest, IndexReport, IpcError, Labels, Library, LibraryStatus, LibraryWatch, NewBookmark, Page, PageView, Progress,
     SearchRequest, SearchResponse, VerifyReport, WorkerConfig,
 };
 
@@ -146,6 +146,8 @@ commands! {
     fn get_page(app, id: i64, page: u32) -> PageView { App::of(&app).lib.page(&id.to_string(), page) }
     /// Every page of a document.
     fn get_pages(app, id: i64) -> Vec<Page> { App::of(&app).lib.pages(id) }
+    /// What an audit document says, each fact with its page and quote.
+    fn get_facts(app, id: i64) -> Facts { App::of(&app).lib.facts(&id.to_string()) }
     /// A document's file, checked against the catalog's hash.
     [async] fn read_document(app, id: i64) -> DocumentBytes { App::of(&app).lib.read_document(id).map(DocumentBytes) }
     /// Indexes `folder` (or the library folder used last) in the background, then watches it.

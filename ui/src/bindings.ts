@@ -69,6 +69,158 @@ w: number,
  */
 h: number, };
 
+export type Source = "extracted" | "declared";
+
+export type Fact = { 
+/**
+ * The value ("qualified", "2026-09-30", "Kestrel Cloud s.r.o.").
+ */
+value: string, 
+/**
+ * The 1-based page it came from (0: declared, no page).
+ */
+page: number, 
+/**
+ * The sentence or table row it came from.
+ */
+quote: string, 
+/**
+ * Extracted or declared.
+ */
+source: Source, 
+/**
+ * The text says otherwise than the declaration: what it says, on which page.
+ */
+conflict?: Fact, };
+
+export type Period = { 
+/**
+ * The first day (ISO 8601).
+ */
+start: Fact, 
+/**
+ * The last day (ISO 8601).
+ */
+end: Fact, };
+
+export type Exception = { 
+/**
+ * The criterion or control objective tested ("CC6.2", "Control Objective 4").
+ */
+control: string, 
+/**
+ * The page of the tests table row.
+ */
+page: number, 
+/**
+ * The row or sentence that states the result.
+ */
+quote: string, 
+/**
+ * Management's response, when the report gives one.
+ */
+response?: string, };
+
+export type Cuec = { 
+/**
+ * The control as the report states it.
+ */
+text: string, 
+/**
+ * Its page.
+ */
+page: number, 
+/**
+ * The criteria or objectives it names.
+ */
+controls: Array<string>, };
+
+export type Subservice = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * What it provides, as the report says.
+ */
+service: string, 
+/**
+ * "carve-out" or "inclusive" ("unknown" when the report does not say).
+ */
+method: string, 
+/**
+ * The page it is named on.
+ */
+page: number, 
+/**
+ * The sentence.
+ */
+quote: string, };
+
+export type Facts = { 
+/**
+ * The document's id.
+ */
+document: number, 
+/**
+ * Its path in the library.
+ */
+path: string, 
+/**
+ * "soc2-type2", "soc2-type1", "soc1-type2", "soc1-type1", "soc3", "certificate",
+ * "bridge-letter", "pen-test" or "other".
+ */
+kind: string, 
+/**
+ * The organisation the document is about (a SOC report's service organisation).
+ */
+provider: Fact | null, 
+/**
+ * The system or service in scope.
+ */
+system: Fact | null, 
+/**
+ * The service auditor, certification body or tester.
+ */
+auditor: Fact | null, 
+/**
+ * The date of the report.
+ */
+issued: Fact | null, 
+/**
+ * The period covered (Type 2 and SOC 3).
+ */
+period: Period | null, 
+/**
+ * The "as of" date (Type 1).
+ */
+as_of: Fact | null, 
+/**
+ * "unqualified", "qualified", "adverse" or "disclaimer".
+ */
+opinion: Fact | null, 
+/**
+ * Trust services categories in scope (security, availability, processing integrity,
+ * confidentiality, privacy).
+ */
+trust_services: Array<Fact>, 
+/**
+ * Exceptions noted in the tests of controls.
+ */
+exceptions: Array<Exception>, 
+/**
+ * Complementary user entity controls.
+ */
+cuecs: Array<Cuec>, 
+/**
+ * Subservice organisations.
+ */
+subservice: Array<Subservice>, 
+/**
+ * What the reader looked for and did not find, said plainly ("opinion: no opinion paragraph").
+ */
+not_found: Array<string>, };
+
 export type Metadata = { 
 /**
  * Title.
@@ -808,6 +960,8 @@ export function commands(invoke: Invoke) {
     get_page: (id: number, page: number) => invoke<PageView>("get_page", { id, page }),
     /** Every page of a document. */
     get_pages: (id: number) => invoke<Array<Page>>("get_pages", { id }),
+    /** What an audit document says, each fact with its page and quote. */
+    get_facts: (id: number) => invoke<Facts>("get_facts", { id }),
     /** A document's file, checked against the catalog's hash. */
     read_document: (id: number) => invoke<ArrayBuffer>("read_document", { id }),
     /** Indexes `folder` (or the library folder used last) in the background, then watches it. */

@@ -64,6 +64,19 @@ fn status_facets_show_and_human_output() {
     assert!(f["category"].as_array().unwrap().iter().any(|c| c["value"] == "audit-report" && c["count"] == 3));
     let page = json(data.path(), &["show", "fictional/kestrel-addendum-cz.pdf", "--page", "2", "--json"]);
     assert!(page["page"]["text"].as_str().unwrap().contains("Bezpečnostní"));
+    // The audit report reader: facts with page citations, as documented in the README.
+    let facts = json(data.path(), &["facts", "fictional/kestrel-soc2-type2-2026.pdf", "--json"]);
+    assert_eq!(facts["kind"], "soc2-type2");
+    assert_eq!(facts["opinion"]["value"], "unqualified");
+    assert_eq!(facts["opinion"]["page"], 2);
+    assert_eq!(facts["opinion"]["source"], "extracted");
+    assert!(facts["opinion"]["quote"].as_str().unwrap().starts_with("In our opinion"));
+    assert_eq!(facts["period"]["end"]["value"], "2026-09-30");
+    assert_eq!(facts["exceptions"][0]["control"], "CC6.2");
+    assert_eq!(facts["subservice"][0]["method"], "carve-out");
+    let out = ts(data.path()).args(["facts", "fictional/kestrel-soc2-type2-2025.pdf"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("opinion        qualified (p. 2)") && text.contains("exception      A1.3 (p. 4)"), "{text}");
     let out = ts(data.path()).args(["search", "CC6.1"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("[CC6.1]") && text.contains("kestrel-soc2-type2-2026.pdf"), "{text}");
