@@ -1,5 +1,5 @@
 // The window's state: what every pane draws from. Panes change it only through the store.
-import type { Binder, Document, HighlightTerms, Labels, LibraryStatus, SearchResponse, Sort } from "./bindings";
+import type { Binder, Document, Facts, HighlightTerms, Labels, LibraryStatus, SearchResponse, Sort } from "./bindings";
 import { Store } from "./store";
 
 /** What the middle pane shows. */
@@ -40,6 +40,10 @@ export type AppState = Filters & {
   hitPages: number[];
   /** What to highlight in the open document (from the core's answer for it). */
   terms: HighlightTerms;
+  /** What the open document says, if it is an audit report (the Report panel). */
+  facts: Facts | null;
+  /** A fact's sentence to mark on the page (a citation was followed), instead of the terms. */
+  quote: string | null;
   zoom: number;
   status: LibraryStatus | null;
   progress: { done: number; total: number; path: string; ocr?: boolean } | null;
@@ -71,6 +75,8 @@ export function initialState(): AppState {
     pageCount: 0,
     hitPages: [],
     terms: NO_TERMS,
+    facts: null,
+    quote: null,
     zoom: 1,
     status: null,
     progress: null,

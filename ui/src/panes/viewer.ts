@@ -6,6 +6,7 @@ import { describeDates, escapeHtml, markRanges, parseTags, validity } from "../l
 import { NO_TERMS, type AppState } from "../state";
 import { categoryLabel, errorText } from "../words";
 import { $, today, type Context } from "./context";
+import { listenToReport, markQuote, reportHtml } from "./report";
 
 /** Opens document `id` at `page`, with the pages that match the current query for hit navigation. */
 export async function openDocument(ctx: Context, id: number, page: number): Promise<void> {
@@ -21,7 +22,9 @@ export async function openDocument(ctx: Context, id: number, page: number): Prom
       hitPages = (hits.documents[0]?.pages ?? []).map((p) => p.page).filter((p) => p > 0).sort((a, b) => a - b);
       terms = hits.terms;
     }
-    store.update({ doc, docError: "", page: Math.max(1, page || 1), pageCount: doc.page_count, hitPages, terms });
+    // The Report panel's facts; a document the reader cannot read still opens.
+    const facts = await api.get_facts(id).catch(() => null);
+    store.update({ doc, docError: "", page: Math.max(1, page || 1), pageCount: doc.page_count, hitPages, terms, facts, quote: null });
   } catch (e) {
     store.update({ doc: null, docError: errorText(e) });
   }
@@ -37,7 +40,7 @@ export function openSelected(ctx: Context): void {
 export function gotoPage(ctx: Context, p: number): void {
   const s = ctx.store.get();
   if (!s.doc) return;
-  ctx.store.update({ page: Math.min(Math.max(1, p), Math.max(1, s.pageCount)) });
+  ctx.store.update({ page: Math.min(Math.max(1, p), Math.max(1, s.pageCount)), quote: null });
 }
 
 export function mountViewer(ctx: Context, viewer: HTMLElement): void {
@@ -82,7 +85,7 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
       viewer.innerHTML = `<div class="empty">${escapeHtml(s.docError || "Open a result to read it here, at the page that matched.")}</div>`;
       return;
     }
-    viewer.innerHTML = head(s, d) + `<div class="page-area" id="page-area"><div class="empty">Loading p. ${s.page}…</div></div>`;
+    viewer.innerHTML = head(s, d) + `<div class="viewer-body"><div class="page-area" id="page-area"><div class="empty">Loading p. ${s.page}…</div></div>${reportHtml(s.facts)}</div>`;
     const area = $(viewer, "#page-area");
     try {
       // pdf.js loads on first use, keeping start-up light.
@@ -120,7 +123,7 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
       }
       if (mine !== drawing) return;
       if (ocr) (area.querySelector(".pdf-page") ?? area).prepend(ocrBadge(ocr));
-      const first = await markTerms(ctx, s, d.id, texts);
+      const first = s.quote ? markQuote(texts, s.quote) : await markTerms(ctx, s, d.id, texts);
       if (first && mine === drawing) {
         // Scroll only the page area (scrollIntoView would move every scrollable ancestor).
         const a = area.getBoundingClientRect();
@@ -132,7 +135,8 @@ export function mountViewer(ctx: Context, viewer: HTMLElement): void {
       if (mine === drawing) area.innerHTML = `<div class="empty">${escapeHtml(errorText(e))}</div>`;
     }
   };
-  store.watch((s) => [s.doc, s.docError, s.page, s.pageCount, s.zoom, s.hitPages, s.terms, s.labels], (s) => void render(s));
+  store.watch((s) => [s.doc, s.docError, s.page, s.pageCount, s.zoom, s.hitPages, s.terms, s.labels, s.facts, s.quote], (s) => void render(s));
+  listenToReport(ctx, viewer);
   void render(store.get());
 }
 
