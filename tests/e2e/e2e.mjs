@@ -142,6 +142,27 @@ try {
     await shot("11-ocr.png");
   });
 
+  await step("a SOC 2 report opens with the Report panel; an exception's citation marks its sentence on its page; a CUEC is bookmarked with its quote", async () => {
+    await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
+    await type(tid("search-input"), "complementary user entity controls");
+    await waitFor("the 2026 SOC 2 report among the results", async () => (await text("#middle")).includes("SOC 2 Type II Report (1 October 2025"));
+    await script(`Array.from(document.querySelectorAll('[data-testid="result-item"]')).find(e => e.textContent.includes('SOC 2 Type II Report (1 October 2025')).querySelector('[data-testid="result-page"]').click()`);
+    await waitFor("the Report panel", async () => (await findAll(tid("report-panel"))).length > 0, 30000);
+    const panel = await text(tid("report-panel"));
+    for (const expected of ["SOC 2 Type 2 report", "Kestrel Cloud s.r.o.", "unqualified", "2025-10-01 – 2026-09-30", "CC6.2", "CC6.3", "Fictional Hosting GmbH", "carve-out"]) {
+      if (!panel.includes(expected)) throw new Error(`Report panel lacks ${expected}: ${panel}`);
+    }
+    await script(`document.querySelector('[data-testid="report-exceptions"] [data-act="cite"]').click()`);
+    await waitFor("page 5 with the exception's sentence marked", async () => (await script(`return document.querySelector('[data-testid="viewer-page-number"]').textContent`)) === "5" && (await findAll("#viewer .textLayer .quote-run")).length > 0, 30000);
+    const marked = await script(`return Array.from(document.querySelectorAll('#viewer .textLayer .quote-run')).map(e => e.textContent).join(' ')`);
+    if (!marked.includes("Exception: 2 of 25")) throw new Error(`marked: ${marked}`);
+    await shot("12-report.png");
+    await script(`document.querySelector('[data-testid="report-cuecs"] [data-act="cite-bookmark"]').click()`);
+    await waitFor("the bookmark notice", async () => (await text("body")).includes("with the quote"));
+    const bookmarks = JSON.parse(execFileSync(CLI, ["bookmark", "list", "--json"], { encoding: "utf8" }));
+    if (!bookmarks.some((b) => b.page === 7 && (b.quote ?? "").startsWith("Customers manage their own users"))) throw new Error(JSON.stringify(bookmarks));
+  });
+
   await step("no results explain what to do", async () => {
     await script(`const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input'))`);
     await type(tid("search-input"), "zzqxjv");
