@@ -53,6 +53,8 @@ fn types(cfg: &Config) -> Vec<(String, String)> {
         Exception,
         Cuec,
         Subservice,
+        Certificate,
+        Bridge,
         Facts,
         Metadata,
         Status,

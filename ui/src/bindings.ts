@@ -157,6 +157,70 @@ page: number,
  */
 quote: string, };
 
+export type Certificate = { 
+/**
+ * The certificate's number.
+ */
+number: Fact | null, 
+/**
+ * The standard certified ("ISO/IEC 27001").
+ */
+standard: Fact | null, 
+/**
+ * Its version ("2022").
+ */
+version: Fact | null, 
+/**
+ * The organisation certified.
+ */
+holder: Fact | null, 
+/**
+ * The certification body.
+ */
+body: Fact | null, 
+/**
+ * The scope of certification.
+ */
+scope: Fact | null, 
+/**
+ * The first (initial) certification date.
+ */
+first_issued: Fact | null, 
+/**
+ * This certificate's issue date.
+ */
+issued: Fact | null, 
+/**
+ * The expiry date.
+ */
+valid_until: Fact | null, 
+/**
+ * The Statement of Applicability's version, when named.
+ */
+soa: Fact | null, 
+/**
+ * "valid", "expires within 90 days", "expired" or "unknown" (no expiry date), as of `today`.
+ */
+status: string, };
+
+export type Bridge = { 
+/**
+ * The end of the period of the report the letter bridges.
+ */
+report_period_end: Fact | null, 
+/**
+ * The period the letter covers.
+ */
+bridged: Period | null, 
+/**
+ * Who signed it.
+ */
+signed_by: Fact | null, 
+/**
+ * What management states (no material changes, no control failures, …).
+ */
+statements: Array<Fact>, };
+
 export type Facts = { 
 /**
  * The document's id.
@@ -216,6 +280,14 @@ cuecs: Array<Cuec>,
  * Subservice organisations.
  */
 subservice: Array<Subservice>, 
+/**
+ * A certificate's own facts (number, standard, holder, dates, status).
+ */
+certificate: Certificate | null, 
+/**
+ * A bridge letter's own facts (the bridged report, the bridged period, signer, statements).
+ */
+bridge: Bridge | null, 
 /**
  * What the reader looked for and did not find, said plainly ("opinion: no opinion paragraph").
  */

@@ -265,6 +265,26 @@ fn facts(cli: &Cli, document: &str, json: bool, out: &mut Out) -> Result<ExitCod
     for s in &f.subservice {
         writeln!(out, "  subservice     {} — {} ({}, p. {})", s.name, s.service, s.method, s.page)?;
     }
+    if let Some(c) = &f.certificate {
+        let rows = [("number", &c.number), ("standard", &c.standard), ("version", &c.version), ("holder", &c.holder), ("body", &c.body), ("first issued", &c.first_issued), ("valid until", &c.valid_until), ("SoA version", &c.soa), ("scope", &c.scope)];
+        for (name, fact) in rows {
+            if let Some(fact) = fact {
+                writeln!(out, "  {name:<14} {}{}", fact.value, cite(fact))?;
+            }
+        }
+        writeln!(out, "  {:<14} {}", "status", c.status)?;
+    }
+    if let Some(b) = &f.bridge {
+        if let Some(end) = &b.report_period_end {
+            writeln!(out, "  {:<14} report period ending {}{}", "bridges", end.value, cite(end))?;
+        }
+        if let Some(s) = &b.signed_by {
+            writeln!(out, "  {:<14} {}{}", "signed", s.value, cite(s))?;
+        }
+        for s in &b.statements {
+            writeln!(out, "  {:<14} {}{}", "states", s.value, cite(s))?;
+        }
+    }
     for n in &f.not_found {
         writeln!(out, "  not found      {n}")?;
     }

@@ -23,6 +23,8 @@ const FACTS: Facts = {
   exceptions: [{ control: "CC6.2", page: 5, quote: "Exception: 2 of 25 grants lacked approval.", response: "the tool now blocks it." }],
   cuecs: [{ text: "Customers review their users' access quarterly.", page: 7, controls: ["CC6.2"] }],
   subservice: [{ name: "Fictional Hosting GmbH", service: "colocation", method: "carve-out", page: 2, quote: "uses a subservice organization" }],
+  certificate: null,
+  bridge: null,
   not_found: ["as of: not a Type 1 report"],
 };
 
@@ -52,6 +54,28 @@ describe("report panel", () => {
     expect(panel.textContent).toContain("Not found (1)");
     expect(reportHtml({ ...FACTS, kind: "other" })).toBe("");
     expect(reportHtml(null)).toBe("");
+  });
+
+  it("draws a certificate's facts with its status, and a bridge letter's statements", () => {
+    const cert: Facts = {
+      ...FACTS,
+      kind: "certificate",
+      opinion: null,
+      period: null,
+      trust_services: [],
+      exceptions: [],
+      cuecs: [],
+      subservice: [],
+      certificate: { number: fact("FC-1", 2, "Certificate number FC-1"), standard: fact("ISO/IEC 27001", 2, "ISO/IEC 27001:2022"), version: fact("2022", 2, "ISO/IEC 27001:2022"), holder: null, body: null, scope: null, first_issued: null, issued: null, valid_until: fact("2027-03-14", 2, "Expiry date 14 March 2027"), soa: null, status: "expires within 90 days" },
+    };
+    document.body.innerHTML = reportHtml(cert);
+    expect(document.querySelector("h2")!.textContent).toBe("Certificate report");
+    expect(document.querySelector("[data-testid=fact-standard]")!.textContent).toContain("ISO/IEC 27001:2022");
+    expect(document.querySelector("[data-testid=certificate-status]")!.className).toContain("warn");
+    const letter: Facts = { ...cert, kind: "bridge-letter", certificate: null, bridge: { report_period_end: fact("2026-09-30", 2, "for the period"), bridged: null, signed_by: fact("Signed — J. D.", 2, "Signed — J. D."), statements: [fact("no material changes", 2, "no material changes")] } };
+    document.body.innerHTML = reportHtml(letter);
+    expect(document.querySelector("[data-testid=fact-bridges]")!.textContent).toContain("the report ending 2026-09-30");
+    expect(document.querySelector("[data-testid=report-statements]")!.textContent).toContain("no material changes");
   });
 
   it("a citation opens its page with the sentence marked; a CUEC becomes a bookmark with its quote", async () => {

@@ -12,6 +12,8 @@ const KINDS: Record<string, string> = {
   "soc1-type2": "SOC 1 Type 2",
   "soc1-type1": "SOC 1 Type 1",
   soc3: "SOC 3",
+  certificate: "Certificate",
+  "bridge-letter": "Bridge letter",
 };
 
 /** A cited place: the page and the sentence to mark there. */
@@ -24,9 +26,14 @@ export function citations(facts: Facts): Citation[] {
   [facts.provider, facts.system, facts.auditor, facts.issued, facts.as_of, facts.opinion].forEach(scalar);
   if (facts.period) scalar(facts.period.end);
   if (facts.trust_services[0]) scalar(facts.trust_services[0]);
+  const c = facts.certificate;
+  if (c) [c.number, c.standard, c.body, c.first_issued, c.valid_until, c.soa, c.scope].forEach(scalar);
+  const b = facts.bridge;
+  if (b) [b.report_period_end, b.signed_by].forEach(scalar);
   facts.exceptions.forEach((e) => out.push({ page: e.page, quote: e.quote }));
   facts.cuecs.forEach((c) => out.push({ page: c.page, quote: c.text }));
   facts.subservice.forEach((s) => out.push({ page: s.page, quote: s.quote }));
+  (b?.statements ?? []).forEach((s) => out.push({ page: s.page, quote: s.quote }));
   return out;
 }
 
@@ -61,6 +68,21 @@ export function reportHtml(facts: Facts | null): string {
     const i = cite(facts.trust_services[0]);
     parts.push(`<div class="fact"><span class="fact-label">Criteria</span><span class="fact-value">${facts.trust_services.map((t) => escapeHtml(t.value)).join(", ")}</span>${where(facts.trust_services[0], i)}</div>`);
   }
+  const c = facts.certificate;
+  if (c) {
+    const status = c.status === "valid" ? "ok" : c.status === "unknown" ? "" : "warn";
+    parts.push(
+      row("Number", c.number),
+      row("Standard", c.standard, c.standard ? escapeHtml(c.standard.value + (c.version ? `:${c.version.value}` : "")) : undefined),
+      row("Body", c.body),
+      row("First issued", c.first_issued),
+      row("Valid until", c.valid_until, c.valid_until ? `${escapeHtml(c.valid_until.value)} <span class="badge ${status}" data-testid="certificate-status">${escapeHtml(c.status)}</span>` : undefined),
+      row("SoA", c.soa),
+      row("Scope", c.scope),
+    );
+  }
+  const b = facts.bridge;
+  if (b) parts.push(row("Bridges", b.report_period_end, b.report_period_end ? `the report ending ${escapeHtml(b.report_period_end.value)}` : undefined), row("Signed", b.signed_by));
   const list = (title: string, testid: string, items: string[]) =>
     items.length ? `<h3>${title} <span class="count">${items.length}</span></h3><ul class="fact-list" data-testid="${testid}">${items.join("")}</ul>` : "";
   const item = (page: number, head: string, text: string, extra = "") => {
@@ -70,6 +92,7 @@ export function reportHtml(facts: Facts | null): string {
   const exceptions = facts.exceptions.map((e) => item(e.page, `<strong>${escapeHtml(e.control)}</strong>`, e.quote, e.response ? `<div class="muted">Management's response: ${escapeHtml(e.response)}</div>` : ""));
   const cuecs = facts.cuecs.map((c) => item(c.page, c.controls.map((x) => `<strong>${escapeHtml(x)}</strong>`).join(" "), c.text));
   const subservice = facts.subservice.map((s) => item(s.page, `<strong>${escapeHtml(s.name)}</strong> <span class="badge">${escapeHtml(s.method)}</span>`, s.service));
+  const statements = (b?.statements ?? []).map((st) => item(st.page, "", st.value));
   const missing = facts.not_found.length ? `<details class="muted"><summary>Not found (${facts.not_found.length})</summary><ul>${facts.not_found.map((m) => `<li>${escapeHtml(m)}</li>`).join("")}</ul></details>` : "";
   return `<aside class="report" data-testid="report-panel">
     <h2>${escapeHtml(KINDS[facts.kind] ?? facts.kind)} report</h2>
@@ -77,6 +100,7 @@ export function reportHtml(facts: Facts | null): string {
     ${list("Exceptions", "report-exceptions", exceptions)}
     ${list("Complementary user entity controls", "report-cuecs", cuecs)}
     ${list("Subservice organisations", "report-subservice", subservice)}
+    ${list("Statements", "report-statements", statements)}
     ${missing}
   </aside>`;
 }

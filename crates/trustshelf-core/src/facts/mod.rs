@@ -5,6 +5,8 @@
 //! override extracted values, and a declaration the text contradicts is kept with the conflict
 //! flagged.
 
+mod bridge;
+mod certificate;
 mod dates;
 mod soc;
 
@@ -13,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Document;
 use crate::extract::Page;
 
+pub use bridge::Bridge;
+pub use certificate::Certificate;
 pub use dates::{find as find_dates, parse as parse_date, Found as FoundDate};
 
 /// Where a fact's value comes from.
@@ -131,15 +135,19 @@ pub struct Facts {
     pub cuecs: Vec<Cuec>,
     /// Subservice organisations.
     pub subservice: Vec<Subservice>,
+    /// A certificate's own facts (number, standard, holder, dates, status).
+    pub certificate: Option<Certificate>,
+    /// A bridge letter's own facts (the bridged report, the bridged period, signer, statements).
+    pub bridge: Option<Bridge>,
     /// What the reader looked for and did not find, said plainly ("opinion: no opinion paragraph").
     pub not_found: Vec<String>,
 }
 
-/// Reads the facts of `document` from its `pages`.
-pub fn read(document: &Document, pages: &[Page]) -> Facts {
-    let mut facts = Facts {
-        document: document.id,
-        path: document.path.clone(),
+/// Facts with nothing found yet.
+pub(crate) fn empty(document: i64, path: &str) -> Facts {
+    Facts {
+        document,
+        path: path.to_string(),
         kind: "other".into(),
         provider: None,
         system: None,
@@ -152,14 +160,36 @@ pub fn read(document: &Document, pages: &[Page]) -> Facts {
         exceptions: Vec::new(),
         cuecs: Vec::new(),
         subservice: Vec::new(),
+        certificate: None,
+        bridge: None,
         not_found: Vec::new(),
-    };
+    }
+}
+
+/// Reads the facts of `document` from its `pages`.
+pub fn read(document: &Document, pages: &[Page]) -> Facts {
+    read_on(document, pages, time::OffsetDateTime::now_utc().date())
+}
+
+/// [`read`] as of `today` (a certificate's status depends on the day).
+pub fn read_on(document: &Document, pages: &[Page], today: time::Date) -> Facts {
+    let mut facts = empty(document.id, &document.path);
     let month_first = document.metadata.language.as_deref().unwrap_or("en") == "en";
-    if let Some(kind) = soc::kind(document.metadata.title.as_deref().unwrap_or(""), pages) {
+    let title = document.metadata.title.as_deref().unwrap_or("");
+    if bridge::is_bridge_letter(title, pages) {
+        facts.kind = "bridge-letter".into();
+        bridge::read(pages, month_first, &mut facts);
+    } else if let Some(kind) = soc::kind(title, pages) {
         facts.kind = kind;
         soc::read(pages, month_first, &mut facts);
+    } else if certificate::is_certificate(title, pages) {
+        facts.kind = "certificate".into();
+        certificate::read(pages, month_first, today, &mut facts);
     }
     declare(document, &mut facts);
+    if let Some(c) = facts.certificate.as_mut() {
+        c.status = certificate::status(c.valid_until.as_ref(), today);
+    }
     facts
 }
 
@@ -184,6 +214,15 @@ fn declare(document: &Document, facts: &mut Facts) {
         over(&mut facts.issued, m.published.as_deref());
     }
     let not_inferred = |field: &str| !document.inferred_fields.iter().any(|f| f == field);
+    if let Some(c) = facts.certificate.as_mut() {
+        if not_inferred("valid_until") {
+            over(&mut c.valid_until, m.valid_until.as_deref());
+        }
+        if not_inferred("issuer") {
+            over(&mut c.body, m.issuer.as_deref());
+            facts.auditor = c.body.clone();
+        }
+    }
     if let (Some(start), Some(end)) = (m.period_start.as_deref().filter(|_| not_inferred("period_start")), m.period_end.as_deref().filter(|_| not_inferred("period_end"))) {
         let (mut s, mut e) = (None, None);
         if let Some(found) = facts.period.take() {

@@ -407,23 +407,8 @@ mod tests {
     }
 
     fn facts_of(title: &str, pages: &[Page]) -> Facts {
-        let mut f = Facts {
-            document: 1,
-            path: "r.pdf".into(),
-            kind: kind(title, pages).unwrap_or_else(|| "other".into()),
-            provider: None,
-            system: None,
-            auditor: None,
-            issued: None,
-            period: None,
-            as_of: None,
-            opinion: None,
-            trust_services: vec![],
-            exceptions: vec![],
-            cuecs: vec![],
-            subservice: vec![],
-            not_found: vec![],
-        };
+        let mut f = super::super::empty(1, "r.pdf");
+        f.kind = kind(title, pages).unwrap_or_else(|| "other".into());
         if f.kind != "other" {
             read(pages, true, &mut f);
         }

@@ -46,6 +46,32 @@ fn soc2_reports_give_their_facts_with_page_citations() {
     assert_eq!(older.auditor.as_ref().unwrap().source, Source::Declared);
     assert!(older.not_found.iter().any(|n| n.starts_with("auditor")), "{:?}", older.not_found);
 
+    // A certificate: its number, standard and version, holder, body, dates and status on a day.
+    let doc = lib.document("fictional/kestrel-iso27001-certificate.pdf").unwrap();
+    let pages = lib.pages(doc.id).unwrap();
+    let day = |d: &str| time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE).unwrap();
+    let cert = trustshelf_core::read_facts_on(&doc, &pages, day("2026-12-01"));
+    assert_eq!(cert.kind, "certificate");
+    let c = cert.certificate.as_ref().unwrap();
+    let v = |f: &Option<trustshelf_core::Fact>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+    assert_eq!((v(&c.number), v(&c.standard), v(&c.version)), ("FC-ISMS-204117".into(), "ISO/IEC 27001".into(), "2022".into()));
+    assert_eq!((v(&c.holder), v(&c.body)), ("Kestrel Cloud s.r.o.".into(), "Fictional Certification Ltd".into()));
+    assert_eq!((v(&c.first_issued), v(&c.issued), v(&c.valid_until), v(&c.soa)), ("2021-03-15".into(), "2024-03-15".into(), "2027-03-14".into(), "4.2".into()));
+    assert_eq!(c.status, "valid");
+    assert_eq!(trustshelf_core::read_facts_on(&doc, &pages, day("2027-02-01")).certificate.unwrap().status, "expires within 90 days");
+    assert_eq!(trustshelf_core::read_facts_on(&doc, &pages, day("2027-03-15")).certificate.unwrap().status, "expired");
+
+    // A bridge letter: the provider that writes it, the report it bridges, its own period, the signer.
+    let bridge = lib.facts("fictional/kestrel-bridge-letter-2026q4.pdf").unwrap();
+    assert_eq!(bridge.kind, "bridge-letter");
+    assert_eq!(v(&bridge.provider), "Kestrel Cloud s.r.o.");
+    let b = bridge.bridge.as_ref().unwrap();
+    assert_eq!(v(&b.report_period_end), "2026-09-30");
+    let bridged = b.bridged.as_ref().unwrap();
+    assert_eq!((bridged.start.value.as_str(), bridged.end.value.as_str()), ("2026-10-01", "2026-12-31"));
+    assert!(v(&b.signed_by).contains("Jana Dvořáková, Chief Executive Officer"));
+    assert_eq!(b.statements.len(), 3);
+
     // Not an audit report: nothing made up.
     let guide = lib.facts("nist/SP800-61rev2.pdf").unwrap();
     assert_eq!(guide.kind, "other");
