@@ -61,7 +61,7 @@ fn status_facets_show_and_human_output() {
     assert_eq!(s["failed"], 0);
     assert!(s["pages"].as_u64().unwrap() > 400);
     let f = json(data.path(), &["facets", "--json"]);
-    assert!(f["category"].as_array().unwrap().iter().any(|c| c["value"] == "audit-report" && c["count"] == 3));
+    assert!(f["category"].as_array().unwrap().iter().any(|c| c["value"] == "audit-report" && c["count"] == 6));
     let page = json(data.path(), &["show", "fictional/kestrel-addendum-cz.pdf", "--page", "2", "--json"]);
     assert!(page["page"]["text"].as_str().unwrap().contains("Bezpečnostní"));
     // The audit report reader: facts with page citations, as documented in the README.

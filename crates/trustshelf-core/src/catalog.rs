@@ -106,6 +106,7 @@ ALTER TABLE pages_v3 RENAME TO pages;
 "#, r#"
 -- A page read by OCR: Tesseract's confidence, languages and word boxes (JSON of extract::Ocr).
 ALTER TABLE pages ADD COLUMN ocr TEXT;
+"#, r#"
 -- Pages waiting for the OCR pass: NULL none, '[]' the whole file, '[3, 7]' those pages. Kept until
 -- OCR has run, so a pass cut short (the app closed) resumes on the next run.
 ALTER TABLE contents ADD COLUMN ocr_pages TEXT;

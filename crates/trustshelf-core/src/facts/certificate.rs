@@ -176,7 +176,7 @@ fn labelled(pages: &[Page], labels: &[&str]) -> Option<(String, u32, String)> {
 /// The organisation "this is to certify that … of" names, on the lines that follow.
 fn certified(pages: &[Page]) -> Option<Fact> {
     static CERTIFY: OnceLock<Regex> = OnceLock::new();
-    let certify = CERTIFY.get_or_init(|| re(r"(?i)(?:this is to certify that|hereby certif(?:y|ies) that|certifies that|potvrzuje,? že|zaświadcza,? że|bescheinigt,? dass|certifie que)"));
+    let certify = CERTIFY.get_or_init(|| re(r"(?i)(?:this is to certify that|hereby certif(?:y|ies) that|certifies that|potvrzuje,? že|zaświadcza(?:\s+się)?,? że|bescheinigt,? dass|certifie que)"));
     for p in pages {
         let Some(m) = certify.find(&p.text) else { continue };
         let after = &p.text[m.end()..];

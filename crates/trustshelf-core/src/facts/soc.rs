@@ -79,7 +79,7 @@ fn opinion(front: &[Page], facts: &mut Facts) {
     for p in front {
         let Some(m) = opinion_re.find(&p.text) else { continue };
         let sentence = sentence_at(&p.text, m.start());
-        let lower = sentence.to_lowercase();
+        let lower = one_line(sentence).to_lowercase();
         // The heading above the sentence names the modified opinions ("Adverse Opinion").
         let before = p.text[..m.start()].to_lowercase();
         let heading = before.rsplit("\n\n").next().unwrap_or("");
@@ -87,7 +87,7 @@ fn opinion(front: &[Page], facts: &mut Facts) {
             "qualified"
         } else if heading.contains("adverse opinion") || (lower.contains("because of the significance") && (lower.contains(" not ") || lower.contains("did not"))) {
             "adverse"
-        } else if lower.contains("in all material respects") || lower.contains("operated effectively") || lower.contains("fairly presents") || lower.contains("presents fairly") {
+        } else if lower.contains("in all material respects") || lower.contains("operated effectively") || lower.contains("fairly presents") || lower.contains("presents fairly") || lower.contains("fairly stated") {
             "unqualified"
         } else {
             continue;

@@ -37,7 +37,7 @@ fn facet_counts_match_the_documents() {
         assert_eq!(expected[&f.value], f.count, "category {}", f.value);
     }
     let count = |v: &[trustshelf_core::FacetCount], k: &str| v.iter().find(|f| f.value == k).map(|f| f.count).unwrap_or(0);
-    assert_eq!(count(&facets.category, "audit-report"), 3);
+    assert_eq!(count(&facets.category, "audit-report"), 6);
     assert_eq!(count(&facets.category, "regional"), 3);
     assert_eq!(count(&facets.region, "CZ"), docs.iter().filter(|d| d.metadata.regions.iter().any(|r| r == "CZ")).count());
     // Facets follow the query and the filters.
@@ -99,7 +99,7 @@ fn control_ids_diacritics_and_stemming() {
 fn filters_dates_sorting_and_paging() {
     let (_data, lib) = sample_library();
     let r = search(&lib, "category:audit-report");
-    assert_eq!(r.total_documents, 3, "the two SOC 2 reports and the scanned access review: {:?}", paths(&r));
+    assert_eq!(r.total_documents, 6, "the SOC 1, SOC 2 (three) and SOC 3 reports and the scanned access review: {:?}", paths(&r));
     let r = search(&lib, "region:CZ date:2026");
     assert!(r.documents.iter().all(|d| d.regions.iter().any(|x| x == "CZ") && d.date.as_deref().is_some_and(|x| x.starts_with("2026"))), "{:?}", paths(&r));
     let by_date = lib.search(&SearchRequest { query: "kestrel".into(), sort: trustshelf_core::Sort::Date, limit: 50, ..Default::default() }).unwrap();
