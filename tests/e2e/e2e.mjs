@@ -47,7 +47,11 @@ try {
     if (docs.length !== 10) throw new Error(`${docs.length} documents listed, expected the first 10`);
     await script("document.querySelector('[data-testid=\"show-more\"]').scrollIntoView({block: 'center'})");
     await click(tid("show-more"));
-    await waitFor("the rest of the library after Show more", async () => (await findAll(tid("document-item"))).length === 44);
+    // 10 first, 30 more per "Show more".
+    await waitFor("40 documents after Show more", async () => (await findAll(tid("document-item"))).length === 40);
+    await script("document.querySelector('[data-testid=\"show-more\"]').scrollIntoView({block: 'center'})");
+    await click(tid("show-more"));
+    await waitFor("the rest of the library after Show more again", async () => (await findAll(tid("document-item"))).length === 44);
     await shot("01-library.png");
   });
 
