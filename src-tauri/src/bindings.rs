@@ -55,6 +55,7 @@ fn types(cfg: &Config) -> Vec<(String, String)> {
         Subservice,
         Certificate,
         Bridge,
+        Finding,
         Facts,
         Metadata,
         Status,

@@ -221,6 +221,28 @@ signed_by: Fact | null,
  */
 statements: Array<Fact>, };
 
+export type Finding = { 
+/**
+ * Its identifier, when the report gives one ("KC-26-01").
+ */
+id: string | null, 
+/**
+ * "critical", "high", "medium", "low" or "informational".
+ */
+severity: string, 
+/**
+ * "remediated", "risk accepted", "open" or "unknown".
+ */
+status: string, 
+/**
+ * The page it is on.
+ */
+page: number, 
+/**
+ * Its row or sentence.
+ */
+quote: string, };
+
 export type Facts = { 
 /**
  * The document's id.
@@ -252,7 +274,7 @@ auditor: Fact | null,
  */
 issued: Fact | null, 
 /**
- * The period covered (Type 2 and SOC 3).
+ * The period covered (Type 2 and SOC 3; a bridge letter's own period; a pen test's window).
  */
 period: Period | null, 
 /**
@@ -288,6 +310,10 @@ certificate: Certificate | null,
  * A bridge letter's own facts (the bridged report, the bridged period, signer, statements).
  */
 bridge: Bridge | null, 
+/**
+ * A penetration test's findings, most severe first.
+ */
+findings: Array<Finding>, 
 /**
  * What the reader looked for and did not find, said plainly ("opinion: no opinion paragraph").
  */

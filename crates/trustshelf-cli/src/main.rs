@@ -274,6 +274,9 @@ fn facts(cli: &Cli, document: &str, json: bool, out: &mut Out) -> Result<ExitCod
         }
         writeln!(out, "  {:<14} {}", "status", c.status)?;
     }
+    for x in &f.findings {
+        writeln!(out, "  finding        {} {} — {} (p. {})", x.id.as_deref().unwrap_or("-"), x.severity, x.status, x.page)?;
+    }
     if let Some(b) = &f.bridge {
         if let Some(end) = &b.report_period_end {
             writeln!(out, "  {:<14} report period ending {}{}", "bridges", end.value, cite(end))?;

@@ -28,7 +28,7 @@ pub use bookmarks::{Binder, Bookmark, BookmarkState, BookmarkUpdate, NewBookmark
 pub use catalog::{Catalog, Document, SkippedFile, Status};
 pub use error::{Error, ErrorKind, ExtractError, IpcError, Result};
 pub use export::{verify_package, ExportReport, VerifyReport};
-pub use facts::{find_dates, parse_date, read_on as read_facts_on, Bridge, Certificate, Cuec, Exception, Fact, Facts, FoundDate, Period, Source, Subservice};
+pub use facts::{find_dates, parse_date, read_on as read_facts_on, Bridge, Certificate, Cuec, Exception, Fact, Facts, Finding, FoundDate, Period, Source, Subservice};
 pub use extract::{extract, ocr_languages, recognise, tesseract_language, Extraction, Format, Ocr, Page, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
 pub use index::{IndexedDocument, PageIndex};
 pub use ingest::{IndexReport, Progress, UNSUPPORTED};

@@ -25,6 +25,7 @@ const FACTS: Facts = {
   subservice: [{ name: "Fictional Hosting GmbH", service: "colocation", method: "carve-out", page: 2, quote: "uses a subservice organization" }],
   certificate: null,
   bridge: null,
+  findings: [],
   not_found: ["as of: not a Type 1 report"],
 };
 

@@ -14,6 +14,7 @@ const KINDS: Record<string, string> = {
   soc3: "SOC 3",
   certificate: "Certificate",
   "bridge-letter": "Bridge letter",
+  "pen-test": "Penetration test",
 };
 
 /** A cited place: the page and the sentence to mark there. */
@@ -34,6 +35,7 @@ export function citations(facts: Facts): Citation[] {
   facts.cuecs.forEach((c) => out.push({ page: c.page, quote: c.text }));
   facts.subservice.forEach((s) => out.push({ page: s.page, quote: s.quote }));
   (b?.statements ?? []).forEach((s) => out.push({ page: s.page, quote: s.quote }));
+  facts.findings.forEach((x) => out.push({ page: x.page, quote: x.quote }));
   return out;
 }
 
@@ -93,6 +95,7 @@ export function reportHtml(facts: Facts | null): string {
   const cuecs = facts.cuecs.map((c) => item(c.page, c.controls.map((x) => `<strong>${escapeHtml(x)}</strong>`).join(" "), c.text));
   const subservice = facts.subservice.map((s) => item(s.page, `<strong>${escapeHtml(s.name)}</strong> <span class="badge">${escapeHtml(s.method)}</span>`, s.service));
   const statements = (b?.statements ?? []).map((st) => item(st.page, "", st.value));
+  const findings = facts.findings.map((x) => item(x.page, `<strong>${escapeHtml(x.id ?? "")}</strong> <span class="badge ${["critical", "high"].includes(x.severity) ? "warn" : ""}">${escapeHtml(x.severity)}</span> <span class="badge ${x.status === "remediated" ? "ok" : ""}">${escapeHtml(x.status)}</span>`, x.quote));
   const missing = facts.not_found.length ? `<details class="muted"><summary>Not found (${facts.not_found.length})</summary><ul>${facts.not_found.map((m) => `<li>${escapeHtml(m)}</li>`).join("")}</ul></details>` : "";
   return `<aside class="report" data-testid="report-panel">
     <h2>${escapeHtml(KINDS[facts.kind] ?? facts.kind)} report</h2>
@@ -101,6 +104,7 @@ export function reportHtml(facts: Facts | null): string {
     ${list("Complementary user entity controls", "report-cuecs", cuecs)}
     ${list("Subservice organisations", "report-subservice", subservice)}
     ${list("Statements", "report-statements", statements)}
+    ${list("Findings", "report-findings", findings)}
     ${missing}
   </aside>`;
 }

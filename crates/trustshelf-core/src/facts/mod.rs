@@ -8,6 +8,7 @@
 mod bridge;
 mod certificate;
 mod dates;
+mod pentest;
 mod soc;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use crate::extract::Page;
 pub use bridge::Bridge;
 pub use certificate::Certificate;
 pub use dates::{find as find_dates, parse as parse_date, Found as FoundDate};
+pub use pentest::Finding;
 
 /// Where a fact's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -120,7 +122,7 @@ pub struct Facts {
     pub auditor: Option<Fact>,
     /// The date of the report.
     pub issued: Option<Fact>,
-    /// The period covered (Type 2 and SOC 3).
+    /// The period covered (Type 2 and SOC 3; a bridge letter's own period; a pen test's window).
     pub period: Option<Period>,
     /// The "as of" date (Type 1).
     pub as_of: Option<Fact>,
@@ -139,6 +141,8 @@ pub struct Facts {
     pub certificate: Option<Certificate>,
     /// A bridge letter's own facts (the bridged report, the bridged period, signer, statements).
     pub bridge: Option<Bridge>,
+    /// A penetration test's findings, most severe first.
+    pub findings: Vec<Finding>,
     /// What the reader looked for and did not find, said plainly ("opinion: no opinion paragraph").
     pub not_found: Vec<String>,
 }
@@ -162,6 +166,7 @@ pub(crate) fn empty(document: i64, path: &str) -> Facts {
         subservice: Vec::new(),
         certificate: None,
         bridge: None,
+        findings: Vec::new(),
         not_found: Vec::new(),
     }
 }
@@ -182,6 +187,9 @@ pub fn read_on(document: &Document, pages: &[Page], today: time::Date) -> Facts 
     } else if let Some(kind) = soc::kind(title, pages) {
         facts.kind = kind;
         soc::read(pages, month_first, &mut facts);
+    } else if pentest::is_pen_test(title, pages) {
+        facts.kind = "pen-test".into();
+        pentest::read(pages, month_first, &mut facts);
     } else if certificate::is_certificate(title, pages) {
         facts.kind = "certificate".into();
         certificate::read(pages, month_first, today, &mut facts);

@@ -91,6 +91,7 @@ const LABELS: &[(&str, &[(&str, &str)])] = &[
     ("fictional/kestrel-certyfikat-iso27001-pl-2021.pdf", &[("kind", "certificate"), ("provider", "Kestrel Cloud Polska Sp. z o.o."), ("certificate.number", "PL-ISMS-0772/2021"), ("certificate.standard", "ISO/IEC 27001:2013"), ("certificate.valid_until", "2024-10-31"), ("certificate.status", "expired")]),
     ("fictional/kestrel-certifikat-iso27701-cz-2024.pdf", &[("kind", "certificate"), ("provider", "Kestrel Cloud s.r.o."), ("certificate.number", "CZ-PIMS-1187"), ("certificate.standard", "ISO/IEC 27701:2019"), ("certificate.valid_until", "2027-06-30"), ("certificate.status", "valid")]),
     ("fictional/kestrel-bridge-letter-2026q4.pdf", &[("kind", "bridge-letter"), ("provider", "Kestrel Cloud s.r.o."), ("period", "2026-10-01/2026-12-31"), ("bridge.report_period_end", "2026-09-30")]),
+    ("fictional/kestrel-pentest-summary-2026.pdf", &[("kind", "pen-test"), ("auditor", "Fictional Offensive Security s.r.o."), ("period", "2026-05-04/2026-05-22"), ("findings", "high:remediated,medium:remediated,medium:remediated,low:risk accepted,informational:open")]),
 ];
 
 fn actual(f: &trustshelf_core::Facts, field: &str) -> String {
@@ -113,6 +114,7 @@ fn actual(f: &trustshelf_core::Facts, field: &str) -> String {
         "certificate.valid_until" => c.map_or("-".into(), |c| v(&c.valid_until)),
         "certificate.status" => c.map_or("-".into(), |c| c.status.clone()),
         "bridge.report_period_end" => f.bridge.as_ref().map_or("-".into(), |b| v(&b.report_period_end)),
+        "findings" => f.findings.iter().map(|x| format!("{}:{}", x.severity, x.status)).collect::<Vec<_>>().join(","),
         other => panic!("no field {other}"),
     }
 }
