@@ -291,6 +291,10 @@ opinion: Fact | null,
  */
 trust_services: Array<Fact>, 
 /**
+ * A SOC 1 report's control objectives ("Control Objective 1: Payroll changes are authorized.").
+ */
+control_objectives: Array<Fact>, 
+/**
  * Exceptions noted in the tests of controls.
  */
 exceptions: Array<Exception>, 

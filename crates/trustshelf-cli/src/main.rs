@@ -253,6 +253,9 @@ fn facts(cli: &Cli, document: &str, json: bool, out: &mut Out) -> Result<ExitCod
     if !f.trust_services.is_empty() {
         writeln!(out, "  {:<14} {}{}", "trust services", f.trust_services.iter().map(|t| t.value.as_str()).collect::<Vec<_>>().join(", "), cite(&f.trust_services[0]))?;
     }
+    for o in &f.control_objectives {
+        writeln!(out, "  objective      {}{}", o.value, cite(o))?;
+    }
     for e in &f.exceptions {
         writeln!(out, "  exception      {} (p. {}): {}", e.control, e.page, e.quote)?;
         if let Some(r) = &e.response {

@@ -27,6 +27,7 @@ export function citations(facts: Facts): Citation[] {
   [facts.provider, facts.system, facts.auditor, facts.issued, facts.as_of, facts.opinion].forEach(scalar);
   if (facts.period) scalar(facts.period.end);
   if (facts.trust_services[0]) scalar(facts.trust_services[0]);
+  facts.control_objectives.forEach(scalar);
   const c = facts.certificate;
   if (c) [c.number, c.standard, c.body, c.first_issued, c.valid_until, c.soa, c.scope].forEach(scalar);
   const b = facts.bridge;
@@ -69,6 +70,9 @@ export function reportHtml(facts: Facts | null): string {
   if (facts.trust_services.length) {
     const i = cite(facts.trust_services[0]);
     parts.push(`<div class="fact"><span class="fact-label">Criteria</span><span class="fact-value">${facts.trust_services.map((t) => escapeHtml(t.value)).join(", ")}</span>${where(facts.trust_services[0], i)}</div>`);
+  }
+  if (facts.control_objectives.length) {
+    parts.push(`<h3>Control objectives <span class="count">${facts.control_objectives.length}</span></h3>`, ...facts.control_objectives.map((o) => `<div class="fact">${where(o, cite(o))}<span class="fact-value">${escapeHtml(o.value)}</span></div>`));
   }
   const c = facts.certificate;
   if (c) {

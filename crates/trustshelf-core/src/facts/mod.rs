@@ -131,6 +131,8 @@ pub struct Facts {
     /// Trust services categories in scope (security, availability, processing integrity,
     /// confidentiality, privacy).
     pub trust_services: Vec<Fact>,
+    /// A SOC 1 report's control objectives ("Control Objective 1: Payroll changes are authorized.").
+    pub control_objectives: Vec<Fact>,
     /// Exceptions noted in the tests of controls.
     pub exceptions: Vec<Exception>,
     /// Complementary user entity controls.
@@ -161,6 +163,7 @@ pub(crate) fn empty(document: i64, path: &str) -> Facts {
         as_of: None,
         opinion: None,
         trust_services: Vec::new(),
+        control_objectives: Vec::new(),
         exceptions: Vec::new(),
         cuecs: Vec::new(),
         subservice: Vec::new(),

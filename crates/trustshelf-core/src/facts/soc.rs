@@ -56,6 +56,7 @@ pub(super) fn read(pages: &[Page], month_first: bool, facts: &mut Facts) {
     parties(front, month_first, facts);
     period(front, month_first, facts);
     trust_services(front, facts);
+    control_objectives(pages, facts);
     exceptions(pages, facts);
     cuecs(pages, facts);
     subservice(pages, facts);
@@ -243,6 +244,28 @@ fn trust_services(front: &[Page], facts: &mut Facts) {
         }
     }
     facts.not_found.push("trust services: no sentence naming the trust services criteria in scope".into());
+}
+
+/// A SOC 1 report's control objectives: each "Control Objective N: statement" (or "CO N —"), once,
+/// as the report first states it.
+fn control_objectives(pages: &[Page], facts: &mut Facts) {
+    if !facts.kind.starts_with("soc1") {
+        return;
+    }
+    static OBJECTIVE: OnceLock<Regex> = OnceLock::new();
+    let objective = OBJECTIVE.get_or_init(|| re(r"(?im)^\s*(control\s+objective\s+\d{1,2}|CO\s*\d{1,2})\s*[:.—–-]\s*(.{8,300}?)\s*$"));
+    for p in pages {
+        for c in objective.captures_iter(&p.text) {
+            let name = one_line(&c[1]);
+            if facts.control_objectives.iter().any(|f| f.value.starts_with(&format!("{name}:"))) {
+                continue;
+            }
+            facts.control_objectives.push(Fact::extracted(format!("{name}: {}", one_line(&c[2])), p.number, c.get(0).expect("match").as_str()));
+        }
+    }
+    if facts.control_objectives.is_empty() {
+        facts.not_found.push("control objectives: no \"Control Objective N: …\" lines".into());
+    }
 }
 
 /// A criterion or control objective ID: CC6.1, A1.2, C1.1, PI1.3, P4.2, "Control Objective 4".

@@ -84,7 +84,7 @@ fn soc2_reports_give_their_facts_with_page_citations() {
 const LABELS: &[(&str, &[(&str, &str)])] = &[
     ("fictional/kestrel-soc2-type2-2026.pdf", &[("kind", "soc2-type2"), ("provider", "Kestrel Cloud s.r.o."), ("auditor", "Fictional Assurance Partners LLP"), ("issued", "2026-11-06"), ("period", "2025-10-01/2026-09-30"), ("as_of", "-"), ("opinion", "unqualified"), ("trust_services", "security,availability,confidentiality"), ("exceptions", "CC6.2,CC6.3"), ("cuecs", "4"), ("subservice", "Fictional Hosting GmbH:carve-out")]),
     ("fictional/kestrel-soc2-type2-2025.pdf", &[("kind", "soc2-type2"), ("provider", "Kestrel Cloud"), ("period", "2024-10-01/2025-06-30"), ("as_of", "-"), ("opinion", "qualified"), ("trust_services", "security,availability"), ("exceptions", "A1.3")]),
-    ("fictional/harbor-ledger-soc1-type2-2026.pdf", &[("kind", "soc1-type2"), ("provider", "Harbor Ledger, Inc."), ("auditor", "Northgate & Co. LLP"), ("issued", "2026-08-14"), ("period", "2026-01-01/2026-06-30"), ("as_of", "-"), ("opinion", "qualified"), ("exceptions", "Control Objective 1"), ("cuecs", "3"), ("subservice", "Pinecrest Data Centers LLC:inclusive")]),
+    ("fictional/harbor-ledger-soc1-type2-2026.pdf", &[("kind", "soc1-type2"), ("provider", "Harbor Ledger, Inc."), ("auditor", "Northgate & Co. LLP"), ("issued", "2026-08-14"), ("period", "2026-01-01/2026-06-30"), ("as_of", "-"), ("opinion", "qualified"), ("exceptions", "Control Objective 1"), ("control_objectives", "4"), ("cuecs", "3"), ("subservice", "Pinecrest Data Centers LLC:inclusive")]),
     ("fictional/kestrel-soc2-type1-2024.pdf", &[("kind", "soc2-type1"), ("provider", "Kestrel Cloud s.r.o."), ("auditor", "Fictional Assurance Partners LLP"), ("issued", "2024-08-02"), ("period", "-"), ("as_of", "2024-06-30"), ("opinion", "unqualified"), ("trust_services", "security"), ("exceptions", "")]),
     ("fictional/kestrel-soc3-2026.pdf", &[("kind", "soc3"), ("provider", "Kestrel Cloud s.r.o."), ("period", "2025-10-01/2026-09-30"), ("opinion", "unqualified"), ("trust_services", "security,availability,confidentiality")]),
     ("fictional/kestrel-iso27001-certificate.pdf", &[("kind", "certificate"), ("provider", "Kestrel Cloud s.r.o."), ("auditor", "Fictional Certification Ltd"), ("certificate.number", "FC-ISMS-204117"), ("certificate.standard", "ISO/IEC 27001:2022"), ("certificate.valid_until", "2027-03-14")]),
@@ -108,6 +108,7 @@ fn actual(f: &trustshelf_core::Facts, field: &str) -> String {
         "trust_services" => f.trust_services.iter().map(|t| t.value.as_str()).collect::<Vec<_>>().join(","),
         "exceptions" => f.exceptions.iter().map(|e| e.control.as_str()).collect::<Vec<_>>().join(","),
         "cuecs" => f.cuecs.len().to_string(),
+        "control_objectives" => f.control_objectives.len().to_string(),
         "subservice" => f.subservice.iter().map(|s| format!("{}:{}", s.name, s.method)).collect::<Vec<_>>().join(","),
         "certificate.number" => c.map_or("-".into(), |c| v(&c.number)),
         "certificate.standard" => c.map_or("-".into(), |c| format!("{}:{}", v(&c.standard), v(&c.version))),
