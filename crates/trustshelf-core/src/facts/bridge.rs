@@ -8,7 +8,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::dates::find;
-use super::{sentence_at, Fact, Facts, Period};
+use super::{re, sentence_at, Fact, Facts, Period};
 use crate::extract::Page;
 
 /// A bridge letter's facts.
@@ -22,10 +22,6 @@ pub struct Bridge {
     pub signed_by: Option<Fact>,
     /// What management states (no material changes, no control failures, …).
     pub statements: Vec<Fact>,
-}
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("valid bridge letter pattern")
 }
 
 /// True when the title calls the document a bridge or gap letter, or a heading on its first pages

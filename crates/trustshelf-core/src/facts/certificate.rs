@@ -10,7 +10,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::dates::find;
-use super::{sentence_at, Fact, Facts};
+use super::{re, sentence_at, window, Fact, Facts};
 use crate::extract::Page;
 
 /// A certificate's facts.
@@ -38,10 +38,6 @@ pub struct Certificate {
     pub soa: Option<Fact>,
     /// "valid", "expires within 90 days", "expired" or "unknown" (no expiry date), as of `today`.
     pub status: String,
-}
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("valid certificate pattern")
 }
 
 /// The certified standard: ISO management-system standards with their version year, CSA STAR,
@@ -210,14 +206,6 @@ fn scope(pages: &[Page]) -> Option<Fact> {
         }
     }
     None
-}
-
-fn window(text: &str, at: usize, len: usize) -> &str {
-    let mut end = (at + len).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[at..end]
 }
 
 #[cfg(test)]

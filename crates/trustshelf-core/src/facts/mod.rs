@@ -245,6 +245,25 @@ fn declare(document: &Document, facts: &mut Facts) {
     }
 }
 
+/// A reader's regular expression (the patterns are the crate's own: they compile).
+pub(crate) fn re(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("valid facts pattern")
+}
+
+/// `s` on one line, its runs of white space as single spaces.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Up to `len` bytes of `text` from `at`, on a character boundary.
+pub(crate) fn window(text: &str, at: usize, len: usize) -> &str {
+    let mut end = (at + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[at..end]
+}
+
 /// A line's key for recognising page furniture: trimmed, lower-case, digits as `#`.
 pub(crate) fn furniture_key(line: &str) -> String {
     line.trim().to_lowercase().chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()

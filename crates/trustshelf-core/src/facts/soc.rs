@@ -9,15 +9,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::dates::find;
-use super::{sentence_at, Cuec, Exception, Fact, Facts, Period, Subservice};
+use super::{one_line, re, sentence_at, window, Cuec, Exception, Fact, Facts, Period, Subservice};
 use crate::extract::Page;
 
 /// Pages read for the report's front matter (kind, opinion, parties, period).
 const FRONT_PAGES: usize = 12;
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("valid facts pattern")
-}
 
 /// "soc2-type2" etc. when the title or the first pages say this is a SOC report (not merely cite
 /// one: the title decides, else the report's own headings).
@@ -204,20 +200,6 @@ fn period(front: &[Page], month_first: bool, facts: &mut Facts) {
     } else if facts.period.is_none() {
         facts.not_found.push("period: no \"throughout the period <date> to <date>\" in the first pages".into());
     }
-}
-
-/// `s` on one line, its runs of white space as single spaces.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Up to `len` bytes of `text` from `at`, on a character boundary.
-fn window(text: &str, at: usize, len: usize) -> &str {
-    let mut end = (at + len).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[at..end]
 }
 
 /// The trust services categories the report's scope or opinion names, from the sentence that
