@@ -504,12 +504,26 @@ fn ocr_pass(run: &mut Run, root: &Path, worker: &WorkerConfig, progress: &mut dy
     if waiting.is_empty() {
         return Ok(());
     }
-    let states = run.catalog.file_states()?;
+    let mut by_hash: HashMap<String, Vec<FileState>> = HashMap::new();
+    for state in run.catalog.file_states()? {
+        by_hash.entry(state.hash.clone()).or_default().push(state);
+    }
+    // Without Tesseract no worker is started: a scan is recorded once as waiting for it (and read
+    // on the first run after it is installed); scanned pages of text PDFs just keep waiting.
+    let unavailable = crate::extract::ocr_languages().is_none().then(crate::extract::ocr_unavailable);
     let mut targets = Vec::new();
     let mut jobs = Vec::new();
     for (hash, format, pages) in waiting {
-        let documents: Vec<FileState> = states.iter().filter(|s| s.hash == hash).cloned().collect();
-        let Some(first) = documents.first() else { continue };
+        let Some(documents) = by_hash.remove(&hash) else { continue };
+        let first = &documents[0];
+        if let Some(e) = &unavailable {
+            let recorded = run.catalog.document(first.id)?.reason.is_some_and(|r| r == user_reason(e));
+            if pages.is_empty() && !recorded {
+                let target = OcrTarget { root: root.to_path_buf(), hash, format, pages, documents };
+                run.recognised(&target, &Err(e.clone()))?;
+            }
+            continue;
+        }
         let abs = library_file(root, &first.path);
         // The declared language; for a document with text around its scanned pages, the language
         // of that text.

@@ -22,9 +22,11 @@ export async function openDocument(ctx: Context, id: number, page: number): Prom
       hitPages = (hits.documents[0]?.pages ?? []).map((p) => p.page).filter((p) => p > 0).sort((a, b) => a - b);
       terms = hits.terms;
     }
-    // The Report panel's facts; a document the reader cannot read still opens.
+    store.update({ doc, docError: "", page: Math.max(1, page || 1), pageCount: doc.page_count, hitPages, terms, facts: null, quote: null });
+    // The Report panel's facts come after the page: opening never waits for the reader, and a
+    // document it cannot read still opens.
     const facts = await api.get_facts(id).catch(() => null);
-    store.update({ doc, docError: "", page: Math.max(1, page || 1), pageCount: doc.page_count, hitPages, terms, facts, quote: null });
+    if (store.get().doc?.id === id) store.update({ facts });
   } catch (e) {
     store.update({ doc: null, docError: errorText(e) });
   }

@@ -16,7 +16,7 @@ mod plain;
 mod sheet;
 mod structured;
 
-pub use ocr::{installed_languages as ocr_languages, recognise, tesseract_language, Ocr, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
+pub use ocr::{installed_languages as ocr_languages, recognise, unavailable as ocr_unavailable, tesseract_language, Ocr, WordBox, MAX_OCR_PAGES, MAX_OCR_PIXELS};
 pub use structured::oscal_category;
 
 use serde::{Deserialize, Serialize};

@@ -84,6 +84,11 @@ pub fn installed_languages() -> Option<Vec<String>> {
     (out.status.success() && !langs.is_empty()).then_some(langs)
 }
 
+/// Why a scan is not read: no Tesseract.
+pub fn unavailable() -> ExtractError {
+    ExtractError::OcrUnavailable("Tesseract is not installed (apt install tesseract-ocr)".into())
+}
+
 /// The Tesseract languages to read a document in: its declared language (ISO 639-1) if installed,
 /// else `None` (every installed language; the first page then tells which, see [`recognise`]).
 pub fn tesseract_language(iso: &str) -> Option<&'static str> {
@@ -95,7 +100,7 @@ pub fn tesseract_language(iso: &str) -> Option<&'static str> {
 /// the PDF pages to read (a document with some scanned pages); empty: every page. Pages not read
 /// come back empty, without an OCR record.
 pub fn recognise(path: &Path, bytes: &[u8], is_pdf: bool, language: Option<&str>, only: &[u32]) -> Result<Extraction, ExtractError> {
-    let installed = installed_languages().ok_or_else(|| ExtractError::OcrUnavailable("Tesseract is not installed (apt install tesseract-ocr)".into()))?;
+    let installed = installed_languages().ok_or_else(unavailable)?;
     let declared = language.filter(|l| installed.iter().any(|i| i == l)).map(str::to_string);
     let work = WorkDir::new()?;
     let mut pages = Vec::new();

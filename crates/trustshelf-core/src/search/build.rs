@@ -83,6 +83,12 @@ impl<'a> Builder<'a> {
     }
 
     fn expand_prefix(&self, field: tantivy::schema::Field, prefix: &str, n: usize) -> Vec<String> {
+        self.terms_where(field, prefix, n, |_| true)
+    }
+
+    /// Up to `n` terms of `field` that start with `prefix` and that `keep` accepts (checked as the
+    /// dictionary is read, before anything is copied), the most frequent first.
+    fn terms_where(&self, field: tantivy::schema::Field, prefix: &str, n: usize, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let mut freq: HashMap<String, u64> = HashMap::new();
         let mut end = prefix.as_bytes().to_vec();
         end.push(0xff);
@@ -90,7 +96,7 @@ impl<'a> Builder<'a> {
             let Ok(inv) = seg.inverted_index(field) else { continue };
             let Ok(mut stream) = inv.terms().range().ge(prefix.as_bytes()).lt(&end).into_stream() else { continue };
             while stream.advance() {
-                if let Ok(k) = std::str::from_utf8(stream.key()) {
+                if let Some(k) = std::str::from_utf8(stream.key()).ok().filter(|k| keep(k)) {
                     *freq.entry(k.to_string()).or_default() += stream.value().doc_freq as u64;
                 }
             }
@@ -105,14 +111,15 @@ impl<'a> Builder<'a> {
     fn stems_typed(&self, w: &str, distance: usize, n: usize) -> Vec<String> {
         let typed: Vec<char> = w.chars().collect();
         let Some(first) = typed.first() else { return Vec::new() };
-        self.expand_prefix(self.f.text_en, &first.to_string(), usize::MAX)
-            .into_iter()
-            .filter(|t| {
-                let stem: Vec<char> = t.chars().collect();
-                stem.len() >= 4 && stem.len() * 2 >= typed.len() && (stem.len().saturating_sub(1)..=stem.len() + 1).any(|k| k >= 1 && k <= typed.len() && edit_distance(&typed[..k], &stem) <= distance)
-            })
-            .take(n)
-            .collect()
+        self.terms_where(self.f.text_en, &first.to_string(), n, |t| {
+            // A stem longer than the typed word plus one cannot start it (a cheap test first).
+            let len = t.chars().count();
+            if len < 4 || len * 2 < typed.len() || len > typed.len() + 1 {
+                return false;
+            }
+            let stem: Vec<char> = t.chars().collect();
+            (len.saturating_sub(1)..=len + 1).any(|k| k >= 1 && k <= typed.len() && edit_distance(&typed[..k], &stem) <= distance)
+        })
     }
 
     fn prefix(&mut self, p: &str, n: usize) -> Box<dyn Query> {
