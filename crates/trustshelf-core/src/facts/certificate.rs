@@ -51,7 +51,7 @@ pub(super) fn is_certificate(title: &str, pages: &[Page]) -> bool {
     static STD: OnceLock<Regex> = OnceLock::new();
     let standard = STD.get_or_init(|| re(STANDARD));
     let first = pages.iter().take(2).map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
-    (word.is_match(title) && standard.is_match(title)) || (word.is_match(&first[..first.len().min(1500)]) && standard.is_match(&first) && !first.to_lowercase().contains("service auditor"))
+    (word.is_match(title) && standard.is_match(title)) || (word.is_match(&first.chars().take(1500).collect::<String>()) && standard.is_match(&first) && !first.to_lowercase().contains("service auditor"))
 }
 
 /// The labels of each field, in English, Czech, Polish, Romanian, German, French, Spanish, Italian.
@@ -157,7 +157,10 @@ fn labelled(pages: &[Page], labels: &[&str]) -> Option<(String, u32, String)> {
         for (i, line) in lines.iter().enumerate() {
             let lower = line.trim().to_lowercase();
             let Some(label) = labels.iter().find(|l| lower.starts_with(*l) && lower[l.len()..].trim_start().chars().next().is_none_or(|c| !c.is_alphabetic())) else { continue };
-            let rest = line.trim()[label.len()..].trim_start_matches([':', ' ', '\t', '-', '–', '#']).trim();
+            // Lower-casing can change a line's length ("İ"): take the value from the lower-cased
+            // line's offset only where it is one in the line too.
+            let Some(rest) = line.trim().get(label.len()..) else { continue };
+            let rest = rest.trim_start_matches([':', ' ', '\t', '-', '–', '#']).trim();
             if !rest.is_empty() {
                 return Some((rest.to_string(), p.number, line.trim().to_string()));
             }
@@ -255,6 +258,20 @@ mod tests {
         let pl = "CERTYFIKAT\nNumer certyfikatu: PL/77/2023\nISO/IEC 27001:2022\nWażny do: 31 października 2027 r.";
         let c = read_at(&[page(1, pl)], "2026-12-01").certificate.unwrap();
         assert_eq!((c.number.unwrap().value.as_str(), c.valid_until.unwrap().value.as_str(), c.status.as_str()), ("PL/77/2023", "2027-10-31", "valid"));
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_at_any_offset_never_breaks_the_reader() {
+        // A first page whose 1,500th byte falls inside "č", and a label after a character that
+        // changes length when lower-cased.
+        for pad in 1497..1503 {
+            let text = format!("{}čertificate ISO/IEC 27001 İssue date: 1 May 2026", "a".repeat(pad));
+            let pages = [page(1, &text)];
+            let _ = is_certificate("", &pages);
+            let _ = read_at(&pages, "2026-12-01");
+        }
+        let f = read_at(&[page(1, "İİİ\nCertificate number: X-1\nIssue date: 1 May 2026")], "2026-12-01");
+        assert_eq!(f.certificate.unwrap().number.unwrap().value, "X-1");
     }
 
     #[test]
